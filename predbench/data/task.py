@@ -1,0 +1,116 @@
+"""The :class:`Task`: what one benchmark says about one (search space, dataset) pair.
+
+A task is a value. Its three tables share one index, the space's canonical arch ids:
+
+``targets``
+    What predictors learn: validation accuracy (``val_accuracy``), hardware metrics
+    (``edgegpu_latency``, ...), whatever the files record. Missing → NaN.
+``proxies``
+    Recorded zero-cost proxy scores, one column per proxy (NAS-Bench-Suite-Zero names).
+    Not recorded → NaN. A proxy that *failed* (the network has no input→output path, or the score
+    was NaN/inf) holds :data:`FAILED_PROXY` (−1e8), the NAS-Bench-Suite-Zero convention that both
+    the recorded files and predbench's own proxy engine follow, so a failed score is never
+    confused with a missing one.
+``proxy_times``
+    Seconds spent computing each recorded proxy, where the files record it; NaN otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+#: Score NAS-Bench-Suite-Zero stores for a proxy that could not be computed.
+FAILED_PROXY: float = -1e8
+
+#: The 13 zero-cost proxies of NAS-Bench-Suite-Zero, in its alphabetical order.
+PROXY_NAMES: tuple[str, ...] = (
+    "epe_nas",
+    "fisher",
+    "flops",
+    "grad_norm",
+    "grasp",
+    "jacov",
+    "l2_norm",
+    "nwot",
+    "params",
+    "plain",
+    "snip",
+    "synflow",
+    "zen",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class Task:
+    """Targets and recorded proxies of one (space, dataset) pair, indexed by canonical arch id.
+
+    Parameters
+    ----------
+    space
+        Canonical space name (``"nb201"``).
+    name
+        Dataset or task name within the space (``"cifar10"``, ``"class_scene"``).
+    targets, proxies, proxy_times
+        DataFrames indexed by canonical arch id (see the module docstring). The index of all three
+        is the same: the union of every arch any source file mentions, sorted.
+    sources
+        Registry names of the files the task was read from (empty for a user's own file).
+    notes
+        Free text: caveats of the sources (units, placeholders) shown by ``predbench data show``.
+    """
+
+    space: str
+    name: str
+    targets: pd.DataFrame
+    proxies: pd.DataFrame
+    proxy_times: pd.DataFrame
+    sources: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        index = self.targets.index
+        for label, table in (("proxies", self.proxies), ("proxy_times", self.proxy_times)):
+            if not table.index.equals(index):
+                raise ValueError(f"task {self.key}: {label} index differs from targets index")
+        if index.has_duplicates:
+            dup = index[index.duplicated()][0]
+            raise ValueError(f"task {self.key}: arch {dup!r} appears twice")
+
+    @property
+    def key(self) -> str:
+        """``"<space>/<name>"``, the name used on the command line and in suites."""
+        return f"{self.space}/{self.name}"
+
+    @property
+    def archs(self) -> pd.Index:
+        """Canonical ids of every arch the task knows."""
+        return self.targets.index
+
+    def __len__(self) -> int:
+        return len(self.targets.index)
+
+    def archs_with(self, target: str | None = None, proxies: tuple[str, ...] | str = ()) -> pd.Index:
+        """Archs that have ``target`` and every proxy in ``proxies`` recorded (not NaN).
+
+        ``proxies="all"`` means every proxy column of the task. Failed proxies (−1e8) count as
+        recorded: the value is known, it says the proxy failed.
+        """
+        mask = np.ones(len(self), dtype=bool)
+        if target is not None:
+            if target not in self.targets.columns:
+                raise KeyError(
+                    f"task {self.key} has no target {target!r}; it has {list(self.targets.columns)}"
+                )
+            mask &= self.targets[target].notna().to_numpy()
+        names = list(self.proxies.columns) if proxies == "all" else list(proxies)
+        missing = [p for p in names if p not in self.proxies.columns]
+        if missing:
+            raise KeyError(
+                f"task {self.key} has no recorded proxy {missing}; it has {list(self.proxies.columns)}"
+            )
+        if names:
+            mask &= self.proxies[names].notna().all(axis=1).to_numpy()
+        return self.archs[mask]
