@@ -193,7 +193,12 @@ def _raw(arch: object) -> _Raw:
                     value = ast.literal_eval(text)
                 except (ValueError, SyntaxError) as exc:
                     raise _fail(arch, "not a Python literal") from exc
-                return _raw(value) if not isinstance(value, str) else _raw_from_id(value, arch)
+                if isinstance(value, str):
+                    raise _fail(arch, "a quoted string inside a string")
+                try:
+                    return _raw(value)
+                except InvalidArchError as exc:  # report the string the user gave
+                    raise _fail(arch, exc.reason) from None
             inner = text[1:-1]
             if not re.fullmatch(r"(-?\d+,)*-?\d+,?", inner):
                 raise _fail(arch, "not a tuple of ints")

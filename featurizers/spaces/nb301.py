@@ -228,7 +228,10 @@ def _raw(arch: object) -> np.ndarray:
                 raise _fail(arch, "not a Python literal") from exc
             if isinstance(value, str):
                 raise _fail(arch, "a quoted string inside a string")
-            return _raw(value)
+            try:
+                return _raw(value)
+            except InvalidArchError as exc:  # report the string the user gave
+                raise _fail(arch, exc.reason) from None
         raise _fail(arch, "unrecognised string")
     if isinstance(arch, Mapping):
         return _from_fields(arch, arch)
