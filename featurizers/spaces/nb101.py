@@ -530,7 +530,8 @@ def neighbours(arch: object) -> list[str]:
     cell added or removed (then pruned again). Sorted, without ``arch`` itself.
 
     An edge to or from a node outside the pruned cell would leave that node dangling, so single
-    changes never grow the cell; removals can shrink it.
+    changes never grow the cell; removals can shrink it. The 2-node cell (input → output) thus has
+    no neighbour; :func:`mutate` can still grow it.
     """
     parent = parse(arch)
     adj, ops, n = to_arrays([parent])
