@@ -37,7 +37,7 @@ Keys in files: NAS-Bench-Suite-Zero's ``nb101_zen.zip`` lists NAS-Bench-101's ow
 pruning: 500 keys are only 292 cells (55 of them the bare input → output cell). Keys of one cell
 carry up to 3 distinct ``val_accuracy`` values (NAS-Bench-101 trained each cell 3 times and its
 query returns one run at random) and, for 6 cells, different ``params``/``flops`` (the proxies were
-computed on the unpruned specs). Readers must aggregate rows by canonical id.
+apparently computed on the unpruned specs). Readers must aggregate rows by canonical id.
 
 Arrays for featurizers (:func:`to_arrays`): ``adjacency`` ``(n, 7, 7)`` uint8, ``ops`` ``(n, 7)``
 int8 in NASLib codes (padding nodes -1) and ``n_nodes`` ``(n,)``, all in the canonical numbering
