@@ -87,7 +87,8 @@ def _sha256(path: str | os.PathLike[str]) -> str:
 class _LocalCopy:
     """pooch downloader copying a file from a local mirror folder (with progress)."""
 
-    def __init__(self, progressbar: Any = None) -> None:
+    def __init__(self, name: str, progressbar: Any = None) -> None:
+        self.name = name
         self.progressbar = progressbar
 
     def __call__(self, url: str, output_file: Any, pooch_obj: Any, check_only: bool = False) -> Any:
@@ -96,7 +97,7 @@ class _LocalCopy:
             return src.is_file()
         if not src.is_file():
             raise FileNotFoundError(
-                f"{ENV_MIRROR}={mirror()!r} has no file {src.name!r}: expected it at {src} "
+                f"{ENV_MIRROR}={mirror()!r} has no file {self.name!r}: expected it at {src} "
                 "(a mirror folder has the layout <owner>__<repo>/<path>, like the registry names)"
             )
         bar = self.progressbar
@@ -225,7 +226,7 @@ def _fetch_one(entry: RegistryEntry, progress: Any | None, *, transient: bool = 
     if progress is not None:
         bar = _RichBar(progress, progress.add_task(label, total=entry.size))
         bar.total = entry.size
-    inner = _LocalCopy(bar) if local else pooch.HTTPDownloader(progressbar=bar or False)
+    inner = _LocalCopy(entry.name, bar) if local else pooch.HTTPDownloader(progressbar=bar or False)
     fetcher = pooch.create(
         path=files_dir(),
         base_url="",
@@ -240,6 +241,17 @@ def _fetch_one(entry: RegistryEntry, progress: Any | None, *, transient: bool = 
             progress.remove_task(bar.task_id)
 
 
+def _cached(entry: RegistryEntry) -> Path | None:
+    """The cached copy of ``entry`` if it has the registry's size and sha256."""
+    path = files_dir() / entry.name
+    try:
+        if path.stat().st_size == entry.size and _sha256(path) == entry.sha256:
+            return path
+    except FileNotFoundError:
+        pass
+    return None
+
+
 def fetch(name: str, *, progress: bool = False) -> Path:
     """Local path of registry file ``name``, downloading and verifying it first if needed.
 
@@ -248,7 +260,7 @@ def fetch(name: str, *, progress: bool = False) -> Path:
     name
         Registry name, the mirror-relative path ``<owner>__<repo>/<path>``.
     progress
-        Draw a progress bar on stderr while downloading.
+        Draw a progress bar on stderr while downloading (nothing is drawn for a cached file).
 
     Raises
     ------
@@ -257,25 +269,32 @@ def fetch(name: str, *, progress: bool = False) -> Path:
     DataIntegrityError
         The downloaded bytes do not have the registry's sha256 (the download was deleted).
     """
-    entry = load_registry()[name]
-    with _quiet_pooch(), _progress() if progress else nullcontext() as bars:
-        return _fetch_one(entry, bars)
+    return fetch_all([name], progress=progress)[name]
 
 
 def fetch_all(names: Iterable[str] | None = None, *, progress: bool = True) -> dict[str, Path]:
     """Fetch several registry files (default: all of them); name → local path.
 
-    Files already in the cache with the right hash are not downloaded again.
+    Files already in the cache with the right size and hash are not downloaded again; progress
+    bars (one per file and one overall) are drawn only when something is downloaded.
     """
     registry = load_registry()
     entries = [registry[n] for n in (registry if names is None else names)]
     out: dict[str, Path] = {}
-    with _quiet_pooch(), _progress() if progress else nullcontext() as bars:
-        overall = None
-        if bars is not None:
-            overall = bars.add_task("all files", total=sum(e.size for e in entries))
-        for entry in entries:
-            out[entry.name] = _fetch_one(entry, bars, transient=True)
-            if bars is not None:
-                bars.advance(overall, entry.size)
-    return out
+    missing = []
+    for entry in entries:
+        path = _cached(entry)
+        if path is None:
+            missing.append(entry)
+        else:
+            out[entry.name] = path
+    if missing:
+        with _quiet_pooch(), _progress() if progress else nullcontext() as bars:
+            overall = None
+            if bars is not None and len(missing) > 1:
+                overall = bars.add_task(f"{len(missing)} files", total=sum(e.size for e in missing))
+            for entry in missing:
+                out[entry.name] = _fetch_one(entry, bars, transient=overall is not None)
+                if overall is not None:
+                    bars.advance(overall, entry.size)
+    return {e.name: out[e.name] for e in entries}

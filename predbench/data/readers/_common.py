@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -28,7 +29,9 @@ class SourceTable:
 
     ``proxies`` and ``proxy_times`` have the same index and columns; ``targets`` has the same
     index. ``duplicates`` counts rows dropped because their key named an arch met earlier in the
-    same file (another spelling of it, or a cell the space treats as the same).
+    same file (another spelling of it, or a cell the space treats as the same);
+    ``duplicate_checks`` compares each dropped row with the kept one, per column (see
+    :func:`compare_values`). ``dataset`` names the dataset read from a multi-dataset file.
     """
 
     targets: pd.DataFrame
@@ -36,6 +39,8 @@ class SourceTable:
     proxy_times: pd.DataFrame
     duplicates: int = 0
     notes: list[str] = field(default_factory=list)
+    duplicate_checks: pd.DataFrame | None = None
+    dataset: str | None = None
 
     def __post_init__(self) -> None:
         index = self.targets.index
@@ -119,18 +124,55 @@ def table_from_columns(
     )
     dup = index.duplicated(keep="first")
     dropped = int(dup.sum())
+    checks = None
     if dropped:
+        first_row = pd.Series(np.arange(len(index))).groupby(np.asarray(index)).transform("first")
+        kept_of = first_row.to_numpy()[dup]
         if on_duplicate == "error":
-            both = pd.concat([t, p], axis=1)
-            first_rows = {arch: i for i, arch in reversed(list(enumerate(index)))}
-            for i in np.flatnonzero(dup):
-                j = first_rows[index[i]]
-                a, b = both.iloc[i].to_numpy(), both.iloc[j].to_numpy()
-                if not np.array_equal(a, b, equal_nan=True):
+            both = pd.concat([t, p], axis=1).to_numpy(dtype=float)
+            for i, j in zip(np.flatnonzero(dup), kept_of, strict=True):
+                if not np.array_equal(both[i], both[j], equal_nan=True):
                     raise ArchParseError(
                         f"{origin}: {labels[i]} and {labels[j]} name the same {index[i]!r} arch "
                         "with different values; keep one of them"
                     )
+        rows = []
+        for kind, frame in (("target", t), ("proxy", p)):
+            for column in frame.columns:
+                values = frame[column].to_numpy(dtype=float)
+                stats = compare_values(values[kept_of], values[dup])
+                if stats["n_shared"]:
+                    rows.append({"column": column, "kind": kind, **stats})
+        checks = pd.DataFrame(rows) if rows else None
         keep = ~dup
         t, p, s = t[keep], p[keep], s[keep]
-    return SourceTable(targets=t, proxies=p, proxy_times=s, duplicates=dropped)
+    return SourceTable(
+        targets=t, proxies=p, proxy_times=s, duplicates=dropped, duplicate_checks=checks
+    )
+
+
+def compare_values(kept: np.ndarray, other: np.ndarray) -> dict[str, float | int]:
+    """How far two recordings of the same column agree on the archs both hold.
+
+    ``n_shared`` counts archs with a value in both; ``n_equal`` exact equality (two failed
+    proxies are equal); ``max_abs_diff`` / ``median_rel_diff`` are taken over pairs where neither
+    is :data:`FAILED_PROXY`, ``spearman`` too (NaN below 3 pairs or for constant columns).
+    """
+    both = ~np.isnan(kept) & ~np.isnan(other)
+    a, b = kept[both], other[both]
+    equal = a == b
+    real = (a != FAILED_PROXY) & (b != FAILED_PROXY)
+    diff = np.abs(a[real] - b[real])
+    scale = np.maximum(np.abs(a[real]), np.abs(b[real]))
+    rel = np.divide(diff, scale, out=np.zeros_like(diff), where=scale > 0)
+    spearman = math.nan
+    if real.sum() >= 3 and np.ptp(a[real]) > 0 and np.ptp(b[real]) > 0:
+        spearman = float(pd.Series(a[real]).corr(pd.Series(b[real]), method="spearman"))
+    return {
+        "n_shared": int(both.sum()),
+        "n_equal": int(equal.sum()),
+        "n_differ": int((~equal).sum()),
+        "max_abs_diff": float(diff.max()) if diff.size else 0.0,
+        "median_rel_diff": float(np.median(rel[rel > 0])) if (rel > 0).any() else 0.0,
+        "spearman": spearman,
+    }

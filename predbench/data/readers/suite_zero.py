@@ -145,7 +145,8 @@ def read_suite_json(
             data = json.load(handle)
     except ValueError as exc:
         raise MalformedFileError(f"{path}: not valid JSON ({exc})") from exc
-    records, where = _find_records(data, path, space, dataset, benchmark)
+    records, chosen = _find_records(data, path, space, dataset, benchmark)
+    where = "" if chosen is None else f"dataset {chosen!r}, "
     archs = list(records)
     targets: dict[str, np.ndarray] = {}
     proxies: dict[str, np.ndarray] = {}
@@ -171,19 +172,21 @@ def read_suite_json(
                 targets.setdefault(key, np.full(n, np.nan))[i] = number
     labels = [f"{where}arch {a!r}" for a in archs]
     ids = canonical_ids(space, archs, str(path), labels)
-    return table_from_columns(
+    table = table_from_columns(
         ids, targets, proxies, times, origin=str(path), labels=labels, on_duplicate=on_duplicate
     )
+    table.dataset = chosen
+    return table
 
 
 def _find_records(
     data: Any, path: Path, space: str, dataset: str | None, benchmark: str | None
-) -> tuple[Mapping[str, Any], str]:
-    """Descend ``{benchmark: {dataset: {arch: record}}}`` to the records of one dataset."""
+) -> tuple[Mapping[str, Any], str | None]:
+    """Records of one dataset of ``{benchmark: {dataset: {arch: record}}}``, and its name."""
     if not isinstance(data, Mapping) or not data:
         raise MalformedFileError(f"{path}: expected a JSON object of datasets or architectures")
     if _is_records(data):
-        return data, ""
+        return data, None
     first = next(iter(data.values()))
     if isinstance(first, Mapping) and not _is_records(first):
         data = data[_pick_benchmark(data, path, space, benchmark)]
@@ -203,7 +206,7 @@ def _find_records(
         raise MalformedFileError(
             f"{path}: dataset {dataset!r} must map arch keys to records of proxies and targets"
         )
-    return records, f"dataset {dataset!r}, "
+    return records, dataset
 
 
 def _pick_benchmark(data: Mapping[str, Any], path: Path, space: str, benchmark: str | None) -> str:
