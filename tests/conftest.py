@@ -3,6 +3,10 @@
 Tests that need benchmark files read them from ``../shared`` beside the project root (override with
 ``PREDBENCH_SHARED``). When that folder is missing the tests **fail**, they never skip: a CI run
 without the data must be red.
+
+The autouse ``data_env`` fixture points predbench's data layer at ``../shared/data`` as a local
+mirror and at a temporary cache, so any test can call ``predbench.data.load_task`` offline without
+touching the user's cache.
 """
 
 from __future__ import annotations

@@ -296,3 +296,17 @@ def test_task_aliases(text, key):
 def test_unknown_task():
     with pytest.raises(KeyError, match=r"unknown task 'nb201/cifar1'.*nb201/cifar10"):
         load_task("nb201/cifar1")
+
+
+def test_unreadable_cache_entry_is_rebuilt():
+    from predbench.data import _cache
+    from predbench.data.tasks import _MEMORY
+
+    info = task_info("tnb101_micro/svhn")
+    expected = load_task(info.key)
+    path = _cache.task_cache_path(info)
+    assert path.is_file()
+    path.write_bytes(b"not parquet")
+    _MEMORY.pop(path, None)
+    pd.testing.assert_frame_equal(load_task(info.key).proxies, expected.proxies)
+    assert _cache.load_cached_task(path).key == info.key  # rewritten
