@@ -47,6 +47,7 @@ class EdgeCellGraf:
     def __init__(self, space_name: str, ops: Sequence[str]) -> None:
         self.space_name = space_name
         self.ops = tuple(ops)
+        self.subset_ops = self.ops
 
     def check_space(self, space: ModuleType) -> None:
         if tuple(space.OPS) != self.ops[: len(space.OPS)]:

@@ -1,0 +1,127 @@
+"""GRAF features of NAS-Bench-301 / DARTS genotypes (a normal and a reduction cell).
+
+The reference (``graf_nas/features/darts.py`` @ 635defe, config ``darts.json``) gives 1,540
+features: per cell 8 op counts, and over the 127 subsets S of the 7 ops, 2 max paths and 4
+degrees (2 × (8 + 127 × 6)). Its max-path helper raises ``TypeError`` at that commit (it calls
+``len()`` on an int, and appends the string ``'out'`` where the op id 0 was meant), so
+``max_path_len_from_*`` follows the evident intent, stated here and pinned by hand-checked tests.
+
+In the reference's cell graph every intermediate node also has an edge to the cell output with
+the pseudo-op ``out`` (id 0); S never contains it. Per cell (prefix ``normal_`` / ``reduce_``):
+
+``op_count[<op>]``
+    Edges carrying ``<op>``, for ``out`` (always 4) and the 7 DARTS ops.
+``max_path_len_from_<input>[S]``
+    Edges on the longest path that starts at cell input ``c_{k-2}`` / ``c_{k-1}`` and uses only
+    S-edges (it ends at some intermediate node, whence the ``out`` edge would lead on to the
+    output: the reference's "longest path to the output, minus the ``out`` edge"); 0 when the
+    input has no S-edge.
+``<input>_out_degree[S]``
+    S-edges leaving that input (the reference's ``<input>_degree``).
+``mean_out_degree[S]`` / ``mean_in_degree[S]``
+    Mean over the 7 nodes of the cell graph (2 inputs, 4 intermediate, output) of S-edges
+    leaving / entering a node: both (number of S-edges) / 7.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+import numpy as np
+
+from .._dagpaths import DARTS_INPUTS, darts_paths, op_bits
+from ._config import Group
+
+#: The reference's DARTS op list: ``out`` (edge to the cell output) then NASLib's 7 ops.
+OPS = (
+    "out",
+    "max_pool_3x3",
+    "avg_pool_3x3",
+    "skip_connect",
+    "sep_conv_3x3",
+    "sep_conv_5x5",
+    "dil_conv_3x3",
+    "dil_conv_5x5",
+)
+SUBSET_OPS = OPS[1:]
+CELLS = ("normal", "reduce")
+GRAPH_NODES = 7
+OUT_EDGES = 4
+
+
+class NB301Graf:
+    kind = "darts"
+    GROUPS_WITH_SUBSETS = ("max_op_on_path", "node_degree")
+    GROUPS_WITHOUT_SUBSETS = ("op_count",)
+    ops = OPS
+    subset_ops = SUBSET_OPS
+
+    def check_space(self, space: ModuleType) -> None:
+        if tuple(space.OPS) != SUBSET_OPS:
+            raise AssertionError(f"{space.NAME}: op ids differ from GRAF's {SUBSET_OPS}")
+
+    def names(self, group: Group) -> list[str]:
+        labels = list(OPS) if group.subsets is None else [",".join(s) for s in group.subsets]
+        if group.name == "op_count":
+            return [f"{cell}_op_count[{s}]" for cell in CELLS for s in labels]
+        if group.name == "max_op_on_path":
+            return [
+                f"{cell}_max_path_len_from_{source}[{s}]"
+                for s in labels
+                for cell in CELLS
+                for source in DARTS_INPUTS
+            ]
+        if group.name == "node_degree":
+            measures = (
+                *(f"{source}_out_degree" for source in DARTS_INPUTS),
+                "mean_out_degree",
+                "mean_in_degree",
+            )
+            return [f"{cell}_{m}[{s}]" for s in labels for cell in CELLS for m in measures]
+        raise KeyError(group.name)
+
+    def load(self, space: ModuleType, archs: list[object]):
+        return space.to_arrays(archs)  # ops, inputs: (g, 2, 8) each
+
+    def compute(self, space: ModuleType, group: Group, data) -> list[np.ndarray]:
+        ops, inputs = data
+        graf_ops = ops.astype(np.int64) + 1  # GRAF ids: 0 is ``out``
+        g = ops.shape[0]
+        if group.name == "op_count":
+            if group.subsets is None:
+                counts = (graf_ops[..., None] == np.arange(len(OPS))).sum(axis=2)  # (g, 2, 8)
+                counts[:, :, 0] = OUT_EDGES
+                return [counts.reshape(g, -1).astype(np.int8)]
+            member = _members(group.subsets, graf_ops)  # (S, g, 2, 8)
+            return [member.sum(axis=3, dtype=np.int8).transpose(1, 2, 0).reshape(g, -1)]
+        if group.name == "max_op_on_path":
+            paths = darts_paths(graf_ops, inputs)  # (g, 2, 2, 15, ...)
+            used = op_bits(paths.ops)
+            outside = ~_masks(group.subsets)
+            inside = paths.present[..., None] & ((used[..., None] & outside) == 0)
+            lengths = paths.lengths.astype(np.int8)[:, None]
+            longest = np.where(inside, lengths, np.int8(0)).max(axis=3)  # (g, cell, input, S)
+            return [longest.transpose(0, 3, 1, 2).reshape(g, -1)]
+        if group.name == "node_degree":
+            member = _members(group.subsets, graf_ops)  # (S, g, 2, 8)
+            from_input = [(member & (inputs == k)).sum(axis=3, dtype=np.int8) for k in range(2)]
+            mean = member.sum(axis=3) / GRAPH_NODES  # (S, g, 2)
+            blocks: list[np.ndarray] = []
+            for s in range(len(group.subsets)):
+                for cell in range(2):
+                    blocks.append(np.stack([d[s, :, cell] for d in from_input], axis=1))
+                    blocks.append(np.stack([mean[s, :, cell], mean[s, :, cell]], axis=1))
+            return blocks
+        raise KeyError(group.name)
+
+
+def _masks(subsets) -> np.ndarray:
+    index = {op: i for i, op in enumerate(OPS)}
+    return np.asarray([sum(1 << index[op] for op in s) for s in subsets], dtype=np.int64)
+
+
+def _members(subsets, graf_ops: np.ndarray) -> np.ndarray:
+    """``(S, *graf_ops.shape)`` bool: the edge's op is in the subset."""
+    masks = _masks(subsets)
+    bits = np.left_shift(1, graf_ops)
+    return (bits[None] & masks.reshape(-1, *([1] * graf_ops.ndim))) != 0
