@@ -7,8 +7,8 @@ from types import ModuleType
 import numpy as np
 
 from .._base import ArchFeaturizer
-from ._config import DEFAULT_CONFIGS, Group, load_config, resolve_config
 from . import _nb101, _nb301
+from ._config import DEFAULT_CONFIGS, Group, load_config, resolve_config
 from ._edge_cell import EdgeCellGraf
 from ._nb101 import NB101Graf
 from ._nb301 import NB301Graf
