@@ -116,3 +116,42 @@ def bijective_index(path_ops: np.ndarray, code_of: np.ndarray, base: int) -> np.
     digits = np.where(valid, code_of[np.maximum(codes, 0)] + 1, 0)
     weights = base ** np.arange(codes.shape[-1], dtype=np.int64)
     return (digits * weights).sum(axis=-1)
+
+
+def subset_path_lengths(
+    used: np.ndarray,
+    present: np.ndarray,
+    lengths: np.ndarray,
+    subset_masks: np.ndarray,
+    n_bits: int,
+    *,
+    longest: bool,
+) -> np.ndarray:
+    """Longest (or shortest) candidate path lying inside each op subset.
+
+    ``used`` ``(..., P)`` holds each candidate's op bitmask (:func:`op_bits`), ``present`` whether
+    the arch has it, ``lengths`` ``(P,)`` its length. A path lies inside subset S when its mask
+    has no bit outside S. Instead of testing every (path, subset) pair, the best length per exact
+    mask is spread to all supersets (a subset-sum style transform, one pass per op bit), so the
+    cost is ``P + n_bits · 2^n_bits`` per arch whatever the number of subsets. Returns
+    ``(..., S)`` int8, ``-1`` (longest) or ``127`` (shortest) where no path lies inside S.
+    """
+    size = 1 << n_bits
+    lead = used.shape[:-1]
+    empty = np.int8(-1 if longest else 127)
+    combine = np.maximum if longest else np.minimum
+    rows = int(np.prod(lead, dtype=np.int64))
+    best = np.full((rows, size + 1), empty, dtype=np.int8)  # slot ``size``: absent paths
+    flat = best.reshape(-1)
+    row_start = np.arange(rows, dtype=np.int64) * (size + 1)
+    used = used.reshape(rows, -1)
+    present = present.reshape(rows, -1)
+    for p in range(used.shape[-1]):
+        index = row_start + np.where(present[:, p], used[:, p], size)
+        flat[index] = combine(flat[index], np.int8(lengths[p]))
+    table = best[:, :size].reshape(*lead, size)
+    for bit in range(n_bits):
+        step = 1 << bit
+        view = table.reshape(*lead, size // (2 * step), 2, step)
+        combine(view[..., 1, :], view[..., 0, :], out=view[..., 1, :])
+    return table[..., np.asarray(subset_masks, dtype=np.int64)]

@@ -33,7 +33,7 @@ from types import ModuleType
 
 import numpy as np
 
-from .._dagpaths import nb101_paths, op_bits
+from .._dagpaths import nb101_paths, op_bits, subset_path_lengths
 from ._config import Group
 
 #: The reference's NB101 op codes (= NASLib's); ``op_count[<op>]`` follows this order.
@@ -74,8 +74,9 @@ class NB101Graf:
             if group.subsets is None:
                 counts = ops[:, :, None] == np.arange(len(OPS), dtype=ops.dtype)
                 return [counts.sum(axis=1, dtype=np.int8)]
-            member = _members(group.subsets, ops)
-            return [member.sum(axis=2, dtype=np.int8).T]
+            counts = _one_hot_codes(ops).sum(axis=1)  # (g, n_ops)
+            member = _member_table(group.subsets).T.astype(np.int64)
+            return [(counts @ member).astype(np.int8)]
         if group.name in ("min_path_len", "max_op_on_path"):
             return [self._path_lengths(group, adjacency, ops, n_nodes)]
         if group.name == "node_degree":
@@ -84,29 +85,35 @@ class NB101Graf:
 
     def _path_lengths(self, group, adjacency, ops, n_nodes) -> np.ndarray:
         paths = nb101_paths(adjacency, ops, n_nodes)
-        used = op_bits(paths.ops)  # (g, P)
-        outside = ~_masks(group.subsets)  # (S,)
-        inside = paths.present[:, :, None] & ((used[:, :, None] & outside) == 0)  # (g, P, S)
-        edges = (paths.lengths + 1).astype(np.int8)[None, :, None]
-        if group.name == "min_path_len":
-            filler = np.asarray(n_nodes, dtype=np.int8)[:, None, None]
-            return np.where(inside, edges, filler).min(axis=1)
-        return np.where(inside, edges, np.int8(0)).max(axis=1)
+        longest = group.name == "max_op_on_path"
+        best = subset_path_lengths(
+            op_bits(paths.ops),
+            paths.present,
+            paths.lengths + 1,  # edges = interior nodes + 1
+            _masks(group.subsets),
+            len(OPS),
+            longest=longest,
+        )
+        if longest:
+            return np.maximum(best, np.int8(0))
+        return np.where(best == 127, np.asarray(n_nodes, dtype=np.int8)[:, None], best)
 
     def _degrees(self, group, adjacency, ops, n_nodes) -> list[np.ndarray]:
-        member = _members(group.subsets, ops)  # (S, g, 7): node op in S
-        adj = adjacency.astype(bool)
+        adj = adjacency.astype(np.int64)
         g = adj.shape[0]
         out = np.asarray(n_nodes, dtype=np.int64) - 1
-        into_output = adj[np.arange(g), :, out]  # (g, 7) sources of the output
-        from_input = adj[:, 0, :]  # (g, 7) targets of the input
-        output_in = (member & into_output).sum(axis=2, dtype=np.int8).T
-        input_out = (member & from_input).sum(axis=2, dtype=np.int8).T
-        out_degree = adj.sum(axis=2)  # (g, 7) edges leaving each node
-        in_degree = adj.sum(axis=1)  # (g, 7) edges entering each node
+        codes = _one_hot_codes(ops)  # (g, 7, n_ops)
+        member = _member_table(group.subsets).T.astype(np.int64)  # (n_ops, S)
+        # Per op: sources of the output, targets of the input, sources and targets of all edges.
+        into_output = np.einsum("gv,gvo->go", adj[np.arange(g), :, out], codes)
+        from_input = np.einsum("gv,gvo->go", adj[:, 0, :], codes)
+        as_source = np.einsum("gv,gvo->go", adj.sum(axis=2), codes)
+        as_target = np.einsum("gv,gvo->go", adj.sum(axis=1), codes)
+        output_in = (into_output @ member).astype(np.int8)
+        input_out = (from_input @ member).astype(np.int8)
         nodes = np.asarray(n_nodes, dtype=np.float64)[:, None]
-        mean_in = (member * out_degree).sum(axis=2).T / nodes  # edges with an S source
-        mean_out = (member * in_degree).sum(axis=2).T / nodes  # edges with an S target
+        mean_in = (as_source @ member) / nodes  # in-degree counting S-op sources
+        mean_out = (as_target @ member) / nodes  # out-degree counting S-op targets
         blocks: list[np.ndarray] = []
         for s in range(len(group.subsets)):
             blocks.append(np.stack([output_in[:, s], input_out[:, s]], axis=1))
@@ -119,9 +126,11 @@ def _masks(subsets) -> np.ndarray:
     return np.asarray([sum(1 << index[op] for op in s) for s in subsets], dtype=np.int64)
 
 
-def _members(subsets, ops: np.ndarray) -> np.ndarray:
-    """``(S, g, nodes)`` bool: the node's op is in the subset (padding never is)."""
-    masks = _masks(subsets)
-    codes = ops.astype(np.int64)
-    bits = np.where(codes >= 0, np.left_shift(1, np.maximum(codes, 0)), 0)
-    return (bits[None, :, :] & masks[:, None, None]) != 0
+def _member_table(subsets) -> np.ndarray:
+    """``(S, n_ops)`` bool: op code in the subset."""
+    return ((_masks(subsets)[:, None] >> np.arange(len(OPS))) & 1).astype(bool)
+
+
+def _one_hot_codes(ops: np.ndarray) -> np.ndarray:
+    """``(g, nodes, n_ops)`` int64 one-hot of node op codes (padding nodes all zero)."""
+    return (ops[:, :, None] == np.arange(len(OPS), dtype=ops.dtype)).astype(np.int64)

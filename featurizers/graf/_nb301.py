@@ -29,7 +29,7 @@ from types import ModuleType
 
 import numpy as np
 
-from .._dagpaths import DARTS_INPUTS, darts_paths, op_bits
+from .._dagpaths import DARTS_INPUTS, darts_paths, op_bits, subset_path_lengths
 from ._config import Group
 
 #: The reference's DARTS op list: ``out`` (edge to the cell output) then NASLib's 7 ops.
@@ -92,25 +92,35 @@ class NB301Graf:
                 counts = (graf_ops[..., None] == np.arange(len(OPS))).sum(axis=2)  # (g, 2, 8)
                 counts[:, :, 0] = OUT_EDGES
                 return [counts.reshape(g, -1).astype(np.int8)]
-            member = _members(group.subsets, graf_ops)  # (S, g, 2, 8)
-            return [member.sum(axis=3, dtype=np.int8).transpose(1, 2, 0).reshape(g, -1)]
+            counts = _op_counts(graf_ops, np.ones(graf_ops.shape, dtype=bool))  # (g, 2, 8)
+            member = _member_table(group.subsets).T.astype(np.int64)  # (8, S)
+            return [(counts @ member).astype(np.int8).reshape(g, -1)]
         if group.name == "max_op_on_path":
-            paths = darts_paths(graf_ops, inputs)  # (g, 2, 2, 15, ...)
-            used = op_bits(paths.ops)
-            outside = ~_masks(group.subsets)
-            inside = paths.present[..., None] & ((used[..., None] & outside) == 0)
-            lengths = paths.lengths.astype(np.int8)[:, None]
-            longest = np.where(inside, lengths, np.int8(0)).max(axis=3)  # (g, cell, input, S)
+            # Paths over the 7 DARTS op ids (S never holds ``out``, GRAF id 0): 2^7 masks.
+            paths = darts_paths(ops, inputs)  # (g, 2 cells, 2 inputs, 15 candidates)
+            longest = subset_path_lengths(
+                op_bits(paths.ops),
+                paths.present,
+                paths.lengths,
+                _masks(group.subsets) >> 1,
+                len(SUBSET_OPS),
+                longest=True,
+            )  # (g, cell, input, S)
+            longest = np.maximum(longest, np.int8(0))
             return [longest.transpose(0, 3, 1, 2).reshape(g, -1)]
         if group.name == "node_degree":
-            member = _members(group.subsets, graf_ops)  # (S, g, 2, 8)
-            from_input = [(member & (inputs == k)).sum(axis=3, dtype=np.int8) for k in range(2)]
-            mean = member.sum(axis=3) / GRAPH_NODES  # (S, g, 2)
+            member = _member_table(group.subsets).T.astype(np.int64)  # (8, S)
+            from_input = [
+                (_op_counts(graf_ops, inputs == k) @ member).astype(np.int8) for k in range(2)
+            ]  # (g, cell, S) each
+            mean = (
+                _op_counts(graf_ops, np.ones(graf_ops.shape, dtype=bool)) @ member
+            ) / GRAPH_NODES
             blocks: list[np.ndarray] = []
             for s in range(len(group.subsets)):
                 for cell in range(2):
-                    blocks.append(np.stack([d[s, :, cell] for d in from_input], axis=1))
-                    blocks.append(np.stack([mean[s, :, cell], mean[s, :, cell]], axis=1))
+                    blocks.append(np.stack([d[:, cell, s] for d in from_input], axis=1))
+                    blocks.append(np.stack([mean[:, cell, s], mean[:, cell, s]], axis=1))
             return blocks
         raise KeyError(group.name)
 
@@ -120,8 +130,12 @@ def _masks(subsets) -> np.ndarray:
     return np.asarray([sum(1 << index[op] for op in s) for s in subsets], dtype=np.int64)
 
 
-def _members(subsets, graf_ops: np.ndarray) -> np.ndarray:
-    """``(S, *graf_ops.shape)`` bool: the edge's op is in the subset."""
-    masks = _masks(subsets)
-    bits = np.left_shift(1, graf_ops)
-    return (bits[None] & masks.reshape(-1, *([1] * graf_ops.ndim))) != 0
+def _member_table(subsets) -> np.ndarray:
+    """``(S, 8)`` bool: GRAF op id in the subset."""
+    return ((_masks(subsets)[:, None] >> np.arange(len(OPS))) & 1).astype(bool)
+
+
+def _op_counts(graf_ops: np.ndarray, selected: np.ndarray) -> np.ndarray:
+    """``(g, 2, 8)``: per cell, how many selected edges carry each GRAF op id."""
+    one_hot = graf_ops[..., None] == np.arange(len(OPS))
+    return (one_hot & selected[..., None]).sum(axis=2)
