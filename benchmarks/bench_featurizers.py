@@ -155,11 +155,13 @@ def main() -> None:
     print(json.dumps(info))
     rows: list[dict[str, object]] = []
     references: list[dict[str, object]] = []
+    parses: dict[str, tuple[int, float]] = {}
     for space in args.spaces.split(","):
         archs = archs_of(space, args.sample)
         module = get_space(space)
         if space not in ENUMERABLE:  # parsing happens once per id; report it on its own
             parse_time, _ = timed(lambda module=module, archs=archs: module.parse_many(archs), 1)
+            parses[space] = (len(archs), parse_time[0])
             print(f"{space}: parse {len(archs):,} sampled ids (first call) {parse_time[0]:.3f} s")
         for family in FAMILIES:
             try:
@@ -218,11 +220,11 @@ def main() -> None:
     info["load_avg_after"] = [round(x, 2) for x in os.getloadavg()]
     if args.markdown:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
-        args.markdown.write_text(markdown(info, rows, references, args))
+        args.markdown.write_text(markdown(info, rows, references, parses, args))
         print(f"wrote {args.markdown}")
 
 
-def markdown(info, rows, references, args) -> str:
+def markdown(info, rows, references, parses, args) -> str:
     lines = [
         "# Featurizer speed",
         "",
@@ -242,6 +244,15 @@ def markdown(info, rows, references, args) -> str:
             f"| {r['space']} | {r['family']} | {r['archs']:,} | {r['features']:,} | "
             f"{r['best_s']:.4f} | {r['median_s']:.4f} | {r['table_MB']:.1f} |"
         )
+    lines += [
+        "",
+        "Each time is one `feature_table(space, ids, family)` call on canonical ids: id lookup, "
+        "the space's arrays, the features and the DataFrame (compact dtypes; `table` is its "
+        "`memory_usage(deep=True)`, index included). Sampled NB101/NB301 ids are parsed once "
+        "before timing (the spaces cache parsed ids); that first parse took "
+        + ", ".join(f"{s} {t:.2f} s for {n:,} ids" for s, (n, t) in parses.items())
+        + ". numpy runs these on one core.",
+    ]
     if references:
         lines += [
             "",
@@ -257,6 +268,18 @@ def markdown(info, rows, references, args) -> str:
                 f"{e['ours_same_archs_s']:.4f} | ×{e['ratio_same_archs']:.0f} | "
                 f"×{e['ratio_per_arch']:.0f} | {e['values']} |"
             )
+        lines += [
+            "",
+            "The reference runs in a subprocess on the same archs with its shipped configs "
+            "(`graf_nas` @ 635defe, NASLib stand-in); only its feature loop is timed. `speed-up` "
+            "compares runs on those same archs (for 500-arch samples predbench's fixed costs "
+            "dominate); `per-arch` divides its per-arch time by predbench's on the full set. "
+            "NB101: the reference cannot parse keys at that commit, so its graph objects are "
+            "built directly and its feature functions run unchanged; its `max_op_on_path` is "
+            "predbench's `max_path_len` − 3 (−4 without a path), checked as such. NB301: its "
+            "`max_op_on_path` wrapper raises, so that group goes through its `max_num_on_path` "
+            "with the `out` edge allowed by id; every other value is its unchanged code's.",
+        ]
     return "\n".join(lines) + "\n"
 
 
