@@ -144,6 +144,11 @@ class ArchFeaturizer(TransformerMixin, BaseEstimator):
         raise NotImplementedError
 
 
+def flatten_rows(values: np.ndarray) -> np.ndarray:
+    """``(n, a, b, ...)`` → ``(n, a·b·...)``, also for ``n = 0`` (where ``reshape(n, -1)`` fails)."""
+    return values.reshape(values.shape[0], int(np.prod(values.shape[1:], dtype=np.int64)))
+
+
 def frame_from_blocks(
     blocks: list[np.ndarray], names: Iterable[str], index: pd.Index
 ) -> pd.DataFrame:

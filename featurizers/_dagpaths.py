@@ -144,8 +144,8 @@ def subset_path_lengths(
     best = np.full((rows, size + 1), empty, dtype=np.int8)  # slot ``size``: absent paths
     flat = best.reshape(-1)
     row_start = np.arange(rows, dtype=np.int64) * (size + 1)
-    used = used.reshape(rows, -1)
-    present = present.reshape(rows, -1)
+    used = used.reshape(rows, used.shape[-1])
+    present = present.reshape(rows, present.shape[-1])
     for p in range(used.shape[-1]):
         index = row_start + np.where(present[:, p], used[:, p], size)
         flat[index] = combine(flat[index], np.int8(lengths[p]))

@@ -31,7 +31,7 @@ from types import ModuleType
 
 import numpy as np
 
-from ._base import ArchFeaturizer
+from ._base import ArchFeaturizer, flatten_rows
 from ._cellgraph import space_cell_graph
 from ._dagpaths import DARTS_INPUTS, DARTS_NODES
 
@@ -112,7 +112,7 @@ def _nb101_encode(space: ModuleType, archs: list[object]) -> np.ndarray:
     op_block = np.zeros((full.shape[0], size - 2, len(NB101_OP_BITS)), dtype=np.uint8)
     g_idx, v_idx = np.nonzero(bits >= 0)
     op_block[g_idx, v_idx, bits[g_idx, v_idx]] = 1
-    return np.hstack([full[:, iu[0], iu[1]].astype(np.uint8), op_block.reshape(len(full), -1)])
+    return np.hstack([full[:, iu[0], iu[1]].astype(np.uint8), flatten_rows(op_block)])
 
 
 def _darts_node_label(source: int) -> str:
@@ -141,7 +141,7 @@ def _nb301_encode(space: ModuleType, archs: list[object]) -> np.ndarray:
     cell = np.arange(2)[:, None]
     columns = cell * per_cell + (_DARTS_EDGE_OFFSET[node][None, :] + inputs) * n_ops + ops
     out = np.zeros((ops.shape[0], 2 * per_cell), dtype=np.uint8)
-    out[np.arange(ops.shape[0])[:, None], columns.reshape(ops.shape[0], -1)] = 1
+    out[np.arange(ops.shape[0])[:, None], flatten_rows(columns)] = 1
     return out
 
 

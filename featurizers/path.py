@@ -39,7 +39,7 @@ from types import ModuleType
 
 import numpy as np
 
-from ._base import ArchFeaturizer
+from ._base import ArchFeaturizer, flatten_rows
 from ._cellgraph import space_cell_graph
 from ._dagpaths import DARTS_INPUTS, DARTS_NODES, bijective_index, darts_paths, nb101_paths
 
@@ -116,8 +116,8 @@ def _bits_from_indices(
     """``(n, total)`` (or ``cutoff``) uint8 with bit ``index[g, p]`` set where ``present``."""
     width = total if cutoff is None else min(cutoff, total)
     g = index.shape[0]
-    flat_index = index.reshape(g, -1)
-    keep = present.reshape(g, -1) & (flat_index < width)
+    flat_index = flatten_rows(index)
+    keep = flatten_rows(present) & (flat_index < width)
     out = np.zeros((g, width), dtype=np.uint8)
     rows, cols = np.nonzero(keep)
     out[rows, flat_index[rows, cols]] = 1

@@ -29,6 +29,7 @@ from types import ModuleType
 
 import numpy as np
 
+from .._base import flatten_rows
 from .._dagpaths import DARTS_INPUTS, darts_paths, op_bits, subset_path_lengths
 from ._config import Group
 
@@ -86,15 +87,14 @@ class NB301Graf:
     def compute(self, space: ModuleType, group: Group, data) -> list[np.ndarray]:
         ops, inputs = data
         graf_ops = ops.astype(np.int64) + 1  # GRAF ids: 0 is ``out``
-        g = ops.shape[0]
         if group.name == "op_count":
             if group.subsets is None:
                 counts = (graf_ops[..., None] == np.arange(len(OPS))).sum(axis=2)  # (g, 2, 8)
                 counts[:, :, 0] = OUT_EDGES
-                return [counts.reshape(g, -1).astype(np.int8)]
+                return [flatten_rows(counts).astype(np.int8)]
             counts = _op_counts(graf_ops, np.ones(graf_ops.shape, dtype=bool))  # (g, 2, 8)
             member = _member_table(group.subsets).T.astype(np.int64)  # (8, S)
-            return [(counts @ member).astype(np.int8).reshape(g, -1)]
+            return [flatten_rows((counts @ member).astype(np.int8))]
         if group.name == "max_op_on_path":
             # Paths over the 7 DARTS op ids (S never holds ``out``, GRAF id 0): 2^7 masks.
             paths = darts_paths(ops, inputs)  # (g, 2 cells, 2 inputs, 15 candidates)
@@ -107,7 +107,7 @@ class NB301Graf:
                 longest=True,
             )  # (g, cell, input, S)
             longest = np.maximum(longest, np.int8(0))
-            return [longest.transpose(0, 3, 1, 2).reshape(g, -1)]
+            return [flatten_rows(longest.transpose(0, 3, 1, 2))]
         if group.name == "node_degree":
             member = _member_table(group.subsets).T.astype(np.int64)  # (8, S)
             from_input = [

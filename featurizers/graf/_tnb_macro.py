@@ -21,6 +21,7 @@ from types import ModuleType
 
 import numpy as np
 
+from .._base import flatten_rows
 from ._config import Group
 
 #: Module kinds in the reference's ``count_ops`` order, with their codes.
@@ -67,5 +68,5 @@ class TNB101MacroGraf:
             doublings = np.cumsum(real & (codes % 2 == 0), axis=1)
             downsamplings = np.cumsum(codes > 2, axis=1)
             state = np.stack([doublings, downsamplings], axis=2) * real[:, :, None]
-            return [state.reshape(codes.shape[0], -1).astype(np.int8)]
+            return [flatten_rows(state).astype(np.int8)]
         raise KeyError(group.name)

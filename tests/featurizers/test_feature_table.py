@@ -130,3 +130,12 @@ def test_every_space_has_one_hot_and_graf():
         archs = module.sample(5, random_state=0)
         table = feature_table(space, archs, "onehot+graf")
         assert len(table) == 5 and not table.isna().any().any()
+
+
+@pytest.mark.parametrize("space", ["nb201", "tnb101_micro", "tnb101_macro", "nb101", "nb301"])
+def test_no_archs_gives_an_empty_table_with_every_column(space):
+    families = [f for f in supported_families(space) if f != "zcp"]
+    empty = feature_table(space, [], families)
+    some = feature_table(space, get_space(space).sample(3, random_state=1), families)
+    assert empty.shape == (0, some.shape[1])
+    assert (empty.dtypes == some.dtypes).all()
