@@ -33,7 +33,7 @@ import numpy as np
 
 from .._cellgraph import CellGraph, space_cell_graph
 from .._dagpaths import subset_path_lengths
-from ._config import Group
+from ._config import Group, member_table, subset_masks
 
 GROUPS_WITH_SUBSETS = ("min_path_len", "max_op_on_path", "node_degree")
 GROUPS_WITHOUT_SUBSETS = ("op_count",)
@@ -101,13 +101,11 @@ class EdgeCellGraf:
         raise KeyError(group.name)
 
     def _masks(self, subsets: tuple[tuple[str, ...], ...]) -> np.ndarray:
-        index = {op: i for i, op in enumerate(self.ops)}
-        return np.asarray([sum(1 << index[op] for op in s) for s in subsets], dtype=np.int64)
+        return subset_masks(self.ops, subsets)
 
     def _members(self, subsets: tuple[tuple[str, ...], ...]) -> np.ndarray:
         """``(S, n_ops)`` bool: op id in subset."""
-        masks = self._masks(subsets)
-        return ((masks[:, None] >> np.arange(len(self.ops))) & 1).astype(bool)
+        return member_table(self.ops, subsets)
 
     def _path_lengths(self, graph: CellGraph, group: Group, ops: np.ndarray) -> np.ndarray:
         bits = np.left_shift(1, ops.astype(np.int64))  # (n, E)

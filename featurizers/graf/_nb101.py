@@ -34,7 +34,7 @@ from types import ModuleType
 import numpy as np
 
 from .._dagpaths import nb101_paths, op_bits, subset_path_lengths
-from ._config import Group
+from ._config import Group, member_table, subset_masks
 
 #: The reference's NB101 op codes (= NASLib's); ``op_count[<op>]`` follows this order.
 OPS = ("input", "output", "maxpool3x3", "conv1x1-bn-relu", "conv3x3-bn-relu")
@@ -122,13 +122,11 @@ class NB101Graf:
 
 
 def _masks(subsets) -> np.ndarray:
-    index = {op: i for i, op in enumerate(OPS)}
-    return np.asarray([sum(1 << index[op] for op in s) for s in subsets], dtype=np.int64)
+    return subset_masks(OPS, subsets)
 
 
 def _member_table(subsets) -> np.ndarray:
-    """``(S, n_ops)`` bool: op code in the subset."""
-    return ((_masks(subsets)[:, None] >> np.arange(len(OPS))) & 1).astype(bool)
+    return member_table(OPS, subsets)
 
 
 def _one_hot_codes(ops: np.ndarray) -> np.ndarray:

@@ -31,7 +31,7 @@ import numpy as np
 
 from .._base import flatten_rows
 from .._dagpaths import DARTS_INPUTS, darts_paths, op_bits, subset_path_lengths
-from ._config import Group
+from ._config import Group, member_table, subset_masks
 
 #: The reference's DARTS op list: ``out`` (edge to the cell output) then NASLib's 7 ops.
 OPS = (
@@ -126,13 +126,11 @@ class NB301Graf:
 
 
 def _masks(subsets) -> np.ndarray:
-    index = {op: i for i, op in enumerate(OPS)}
-    return np.asarray([sum(1 << index[op] for op in s) for s in subsets], dtype=np.int64)
+    return subset_masks(OPS, subsets)
 
 
 def _member_table(subsets) -> np.ndarray:
-    """``(S, 8)`` bool: GRAF op id in the subset."""
-    return ((_masks(subsets)[:, None] >> np.arange(len(OPS))) & 1).astype(bool)
+    return member_table(OPS, subsets)
 
 
 def _op_counts(graf_ops: np.ndarray, selected: np.ndarray) -> np.ndarray:
