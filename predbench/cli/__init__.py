@@ -18,8 +18,15 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
+
+@app.callback()
+def _group() -> None:
+    """Benchmark performance predictors for neural architecture search."""
+    # A callback keeps ``predbench <command>`` a command group even while one command exists.
+
+
 #: Modules of this package that register commands, in help order.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("proxies",)
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"{__name__}.{_name}").register(app)

@@ -92,7 +92,9 @@ class Task:
     def __len__(self) -> int:
         return len(self.targets.index)
 
-    def archs_with(self, target: str | None = None, proxies: tuple[str, ...] | str = ()) -> pd.Index:
+    def archs_with(
+        self, target: str | None = None, proxies: tuple[str, ...] | str = ()
+    ) -> pd.Index:
         """Archs that have ``target`` and every proxy in ``proxies`` recorded (not NaN).
 
         ``proxies="all"`` means every proxy column of the task. Failed proxies (−1e8) count as
