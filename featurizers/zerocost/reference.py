@@ -24,6 +24,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ._scores import finalize
+from .networks._counting import count_by_hooks
 
 #: Forward and backward passes each proxy costs here (``grasp``: two forwards, a backward and a
 #: backward through the gradient graph; ``zen``: two forwards; ``params``/``flops``: tensorwatch's
@@ -134,7 +135,7 @@ def _input_jacobian(net: nn.Module, x: torch.Tensor) -> tuple[np.ndarray, int]:
     x = x.clone().requires_grad_(True)
     out = net(x)
     out.backward(torch.ones_like(out))
-    return x.grad.detach().reshape(x.shape[0], -1).numpy(), int(out.shape[-1])
+    return x.grad.detach().reshape(x.shape[0], -1).cpu().numpy(), int(out.shape[-1])
 
 
 def jacov(net: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
@@ -183,8 +184,10 @@ def nwot(net: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
 
     def count(_module: nn.Module, inputs: tuple, _output: torch.Tensor) -> None:
         nonlocal kernel
-        code = (inputs[0].detach().reshape(n, -1) > 0).double().numpy()
-        kernel = kernel + code @ code.T + (1.0 - code) @ (1.0 - code).T
+        code = (inputs[0].detach().reshape(n, -1) > 0).float()
+        same_on = code @ code.t()
+        same_off = (1.0 - code) @ (1.0 - code).t()
+        kernel = kernel + same_on.cpu().double().numpy() + same_off.cpu().double().numpy()
 
     handles = [m.register_forward_hook(count) for m in net.modules() if isinstance(m, nn.ReLU)]
     try:
@@ -209,7 +212,7 @@ def synflow(net: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
         for t in net.state_dict().values():
             t.abs_()
     net.zero_grad()
-    net(torch.ones((1, *x.shape[1:]), dtype=torch.float64)).sum().backward()
+    net(torch.ones((1, *x.shape[1:]), dtype=torch.float64, device=x.device)).sum().backward()
     return float(
         sum(
             (m.weight * m.weight.grad).abs().sum().item()
@@ -217,6 +220,16 @@ def synflow(net: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
             if m.weight.grad is not None
         )
     )
+
+
+def params(net: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
+    """Millions of parameters, counted by a batch-1 forward pass as tensorwatch does."""
+    return count_by_hooks(_fresh(net), (1, *x.shape[1:]))[0] / 1e6
+
+
+def flops(net: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
+    """MFLOPs of a batch-1 forward pass under tensorwatch's rules."""
+    return count_by_hooks(_fresh(net), (1, *x.shape[1:]))[1] / 1e6
 
 
 def l2_norm(net: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
@@ -247,11 +260,13 @@ def zen(
 MEASURES: dict[str, Callable[[nn.Module, torch.Tensor, torch.Tensor], float]] = {
     "epe_nas": epe_nas,
     "fisher": fisher,
+    "flops": flops,
     "grad_norm": grad_norm,
     "grasp": grasp,
     "jacov": jacov,
     "l2_norm": l2_norm,
     "nwot": nwot,
+    "params": params,
     "plain": plain,
     "snip": snip,
     "synflow": synflow,
@@ -265,22 +280,17 @@ def score_network(
     y: torch.Tensor,
     *,
     zen_inputs: tuple[dict[str, torch.Tensor], torch.Tensor, torch.Tensor] | None = None,
-    params: float | None = None,
-    flops: float | None = None,
 ) -> dict[str, float]:
-    """Every requested proxy of one network, each on its own fresh copy, as recorded (finalised)."""
+    """Every requested proxy of one network, each on its own fresh copy, as recorded (finalised).
+
+    ``zen_inputs`` = (Gaussian weights, first N(0, 1) draw, second draw) for ``zen``.
+    """
     out: dict[str, float] = {}
     for proxy in proxies:
         if proxy == "zen":
             if zen_inputs is None:
                 raise ValueError("zen needs its Gaussian weights and two input draws")
             raw = zen(net, *zen_inputs)
-        elif proxy == "params":
-            raw = params if params is not None else sum(p.numel() for p in net.parameters()) / 1e6
-        elif proxy == "flops":
-            if flops is None:
-                raise ValueError("flops must be given (count_flops) for the reference scorer")
-            raw = flops
         else:
             raw = MEASURES[proxy](net, x, y)
         out[proxy] = float(finalize(proxy, np.array([raw]))[0][0])

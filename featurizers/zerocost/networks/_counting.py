@@ -113,7 +113,9 @@ def count_by_hooks(model: nn.Module, input_shape: tuple[int, ...]) -> tuple[int,
     try:
         model.eval()
         with torch.no_grad():
-            model(torch.rand(*input_shape))
+            first = next(model.parameters(), None)
+            kwargs = {} if first is None else {"device": first.device, "dtype": first.dtype}
+            model(torch.rand(*input_shape, **kwargs))
     finally:
         for h in handles:
             h.remove()
