@@ -287,7 +287,9 @@ class ProxyEngine:
             )
         self.dtype = _resolve_dtype(dtype)
         self.plan = pass_plan(self.proxies)
-        # Bytes per activation unit (:meth:`_units` × batch): ≈ 4–6 measured on CPU for all 13\n        # proxies; learnt from each chunk's peak on CUDA.\n        self._bytes_per_unit = 10.0
+        # Bytes per activation unit (:meth:`_units` × batch): ≈ 4–6 measured on CPU for all 13
+        # proxies; learnt from each chunk's peak on CUDA.
+        self._bytes_per_unit = 10.0
 
     # ------------------------------------------------------------------------- public
     @property
