@@ -108,6 +108,12 @@ def part_speed(args, report: list[str]) -> None:
     f_e, b_e = sum(f for f, _ in plan.values()), sum(b for _, b in plan.values())
     f_n = sum(f for f, _ in reference.PASSES.values())
     b_n = sum(b for _, b in reference.PASSES.values())
+    grouped = {}
+    for chunk in [int(c) for c in args.cpu_chunks.split(",") if c]:
+        other = ProxyEngine(batch_size=64, seed=args.seed, device="cpu", chunk_size=chunk)
+        t0 = time.perf_counter()
+        other.score(archs)
+        grouped[chunk] = (time.perf_counter() - t0) / len(archs)
     rel = (fast - slow.loc[fast.index, fast.columns]).abs() / slow.loc[
         fast.index, fast.columns
     ].abs().clip(lower=1e-12)
@@ -127,6 +133,10 @@ def part_speed(args, report: list[str]) -> None:
         "Pass counts: the naive side counts grasp as 2 forwards + 2 backwards, zen 2 forwards, "
         "nwot 1 forward, params/flops one batch-1 forward each (tensorwatch); the engine counts "
         "params/flops as closed-form (0 passes), l2_norm 0.",
+        "",
+        "Grouping archs into one computation on the CPU (seconds per arch by chunk size): "
+        + ", ".join(f"{c}: {t:.2f}" for c, t in grouped.items())
+        + ".",
         "",
         f"Largest relative difference engine vs naive over the {len(archs)} archs (float32; "
         "ill-conditioned nets move grasp/fisher most): "
@@ -179,6 +189,20 @@ def part_gpu(args, report: list[str]) -> None:
         )
         if chunk is None:
             rate = len(sample) / dt
+    engine = ProxyEngine(batch_size=64, seed=args.seed, device=device, deterministic=False)
+    probe_all = archs[: min(len(archs), 2048)]
+    engine.score(probe_all[:2])
+    torch.cuda.synchronize()
+    t0 = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        engine.score(probe_all)
+    torch.cuda.synchronize()
+    fast_rate = len(probe_all) / (time.perf_counter() - t0)
+    lines.append(
+        f"| auto, cuDNN free to pick non-deterministic kernels | {len(probe_all)} | | "
+        f"{fast_rate:.1f} | |"
+    )
     naive_engine = ProxyEngine(batch_size=64, seed=args.seed, device=device, chunk_size=1)
     few = archs[: args.gpu_naive_archs]
     naive_scores(naive_engine, few[:1])
@@ -260,6 +284,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
     parser.add_argument("--cpu-chunk", type=int, default=1, help="archs per chunk on CPU")
     parser.add_argument("--speed-archs", type=int, default=6)
+    parser.add_argument("--cpu-chunks", default="2,6", help="CPU chunk sizes to compare")
     parser.add_argument("--gpu-archs", type=int, default=nb201.N_ARCHS)
     parser.add_argument("--gpu-chunks", default="1,16,64,256")
     parser.add_argument("--gpu-naive-archs", type=int, default=20)

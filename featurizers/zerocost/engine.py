@@ -32,9 +32,10 @@ all archs (NASLib drew a new batch per arch and proxy; one shared batch compares
 terms). So a score does not depend on which archs share its chunk, beyond float rounding of the
 kernels (bit-identical for a fixed chunk size).
 
-On CUDA the engine turns off TF32 and picks deterministic cuDNN kernels while it runs (restored
-afterwards), and sizes chunks from free device memory, learning the real footprint from the first
-chunk and halving a chunk that runs out of memory.
+On CUDA the engine turns off TF32 and (by default) picks deterministic cuDNN kernels while it
+runs (restored afterwards); sizes chunks from free device memory, learning the real footprint from
+each chunk and halving a chunk that runs out of memory; and draws the next chunk's weights on a
+worker thread while the device computes the current one.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ import os
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -185,6 +187,16 @@ class ProxyScores:
     seconds: float
 
 
+@dataclass
+class _Prepared:
+    """Host-side work of one chunk: the grouped structure and packed weights (CPU tensors)."""
+
+    net: GroupedNB201 | None
+    weights: torch.Tensor | None
+    zen_weights: torch.Tensor | None
+    seconds: float
+
+
 # -------------------------------------------------------------------------------- recorder
 class _SharedRecorder(Recorder):
     """Collects what the shared forward pass exposes: ReLU codes (nwot), layer outputs (fisher)."""
@@ -249,6 +261,9 @@ class ProxyEngine:
         Floating type of every pass but synflow (always float64): ``"float32"`` as the recorded
         benchmarks, ``"float64"`` to see scores without float32 rounding (networks with exploding
         gradients at init move by up to a few percent in grasp/fisher between the two).
+    deterministic
+        On CUDA, use deterministic cuDNN kernels (same scores run after run). ``False`` lets
+        cuDNN pick the fastest kernels, whose float sums may differ in the last bits between runs.
     """
 
     def __init__(
@@ -263,6 +278,7 @@ class ProxyEngine:
         chunk_size: int | None = None,
         minibatch: Minibatch | None = None,
         dtype: str | torch.dtype = "float32",
+        deterministic: bool = True,
     ) -> None:
         name = space_name(space)
         if name != "nb201":
@@ -286,6 +302,7 @@ class ProxyEngine:
                 f"needs (N, 3, {self.info.resolution}, {self.info.resolution})"
             )
         self.dtype = _resolve_dtype(dtype)
+        self.deterministic = bool(deterministic)
         self.plan = pass_plan(self.proxies)
         # Bytes per activation unit (:meth:`_units` × batch): ≈ 4–6 measured on CPU for all 13
         # proxies; learnt from each chunk's peak on CUDA.
@@ -349,31 +366,53 @@ class ProxyEngine:
         index = self.space.to_index(ids)
         bar = _progress() if progress else contextlib.nullcontext()
         cap = self.chunk_size or _MAX_CHUNK[self.device.type]
+        # On CUDA a worker thread draws and packs the next chunk's weights while the device works.
+        pool = ThreadPoolExecutor(1) if self.device.type == "cuda" else None
+        ahead: tuple[int, int, Future] | None = None
+
+        def prepare(lo: int, hi: int):
+            if pool is None:
+                return _Done(self._prepare(ops[lo:hi], index[lo:hi]))
+            return pool.submit(self._prepare, ops[lo:hi], index[lo:hi])
+
         lo = 0
-        with bar as tracker, self._device_settings():
-            task = tracker.add_task("scoring", total=len(ids)) if tracker is not None else None
-            while lo < len(ids):
-                hi = self._chunk_end(ops, lo, cap)
-                try:
-                    result = self._score_chunk(ids[lo:hi], ops[lo:hi], index[lo:hi])
-                except torch.cuda.OutOfMemoryError:
-                    if hi - lo == 1:
-                        raise
-                    result = None  # handled below, once the failed chunk's tensors are freed
-                if result is None:
-                    gc.collect()
-                    torch.cuda.empty_cache()
-                    cap = max(1, (hi - lo) // 2)
-                    self._bytes_per_unit *= 1.5
-                    continue
-                for proxy, bad in result.failed.items():
-                    if bad.any():
-                        names = [a for a, b in zip(result.archs, bad, strict=True) if b]
-                        (on_failure or _warn_failure)(proxy, names)
-                if tracker is not None:
-                    tracker.advance(task, hi - lo)
-                lo = hi
-                yield result
+        try:
+            with bar as tracker, self._device_settings():
+                task = tracker.add_task("scoring", total=len(ids)) if tracker else None
+                while lo < len(ids):
+                    if ahead is not None and ahead[0] == lo:
+                        hi, job = ahead[1], ahead[2]
+                    else:
+                        hi = self._chunk_end(ops, lo, cap)
+                        job = prepare(lo, hi)
+                    ahead = None
+                    if pool is not None and hi < len(ids):
+                        nxt = self._chunk_end(ops, hi, cap)
+                        ahead = (hi, nxt, prepare(hi, nxt))
+                    try:
+                        result = self._score_chunk(ids[lo:hi], ops[lo:hi], job.result())
+                    except torch.cuda.OutOfMemoryError:
+                        if hi - lo == 1:
+                            raise
+                        result = None  # handled below, once the failed chunk's tensors are freed
+                    if result is None:
+                        ahead = None
+                        gc.collect()
+                        torch.cuda.empty_cache()
+                        cap = max(1, (hi - lo) // 2)
+                        self._bytes_per_unit *= 1.5
+                        continue
+                    for proxy, bad in result.failed.items():
+                        if bad.any():
+                            names = [a for a, b in zip(result.archs, bad, strict=True) if b]
+                            (on_failure or _warn_failure)(proxy, names)
+                    if tracker is not None:
+                        tracker.advance(task, hi - lo)
+                    lo = hi
+                    yield result
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
 
     # ---------------------------------------------------------------------- chunking
     def _units(self, ops_row: np.ndarray) -> int:
@@ -429,8 +468,8 @@ class ProxyEngine:
             torch.backends.cudnn.allow_tf32,
             torch.backends.cuda.matmul.allow_tf32,
         )
-        torch.backends.cudnn.deterministic = True
-        torch.backends.cudnn.benchmark = False
+        torch.backends.cudnn.deterministic = self.deterministic
+        torch.backends.cudnn.benchmark = not self.deterministic
         torch.backends.cudnn.allow_tf32 = False
         torch.backends.cuda.matmul.allow_tf32 = False
         try:
@@ -471,7 +510,24 @@ class ProxyEngine:
         shape = tuple(self.batch.images.shape)
         return torch.randn(shape, generator=g), torch.randn(shape, generator=g)
 
-    def _score_chunk(self, ids: list[str], ops: np.ndarray, index: np.ndarray) -> ChunkResult:
+    def _prepare(self, ops: np.ndarray, index: np.ndarray) -> _Prepared:
+        """Draw and pack the chunk's weights (default init; zen's Gaussian one when asked)."""
+        t0 = time.perf_counter()
+        wanted = set(self.proxies)
+        if not wanted - STATIC:
+            return _Prepared(None, None, None, 0.0)
+        net = GroupedNB201(ops, self.info.num_classes, self.device)
+        pairs = list(zip(ops, index, strict=True))
+        weights = net.pack([self.initial_parameters(o, i) for o, i in pairs])
+        zen = None
+        if "zen" in wanted:
+            zen = net.pack([self.zen_parameters(o, i) for o, i in pairs])
+        if self.device.type == "cuda":
+            weights = weights.pin_memory()
+            zen = zen.pin_memory() if zen is not None else None
+        return _Prepared(net, weights, zen, time.perf_counter() - t0)
+
+    def _score_chunk(self, ids: list[str], ops: np.ndarray, prepared: _Prepared) -> ChunkResult:
         wanted = set(self.proxies)
         raw: dict[str, np.ndarray] = {}
         seconds: dict[str, float] = {}
@@ -489,16 +545,14 @@ class ProxyEngine:
 
         if wanted - STATIC:
             t0 = time.perf_counter()
-            net = GroupedNB201(ops, self.info.num_classes, self.device)
-            flat = net.pack(
-                [self.initial_parameters(o, i) for o, i in zip(ops, index, strict=True)]
-            )
-            flat = flat.to(self.device, self.dtype, non_blocking=True)
+            net = prepared.net
+            flat = prepared.weights.to(self.device, self.dtype, non_blocking=True)
             if "l2_norm" in wanted:
                 weights = net.weights(net.unpack(flat))
                 raw["l2_norm"] = _np(net.reduce_weights(lambda w: w.norm(dim=1), weights))
             self._sync()
-            seconds["weights"] = time.perf_counter() - t0
+            # weight drawing may have overlapped the previous chunk; it is counted either way
+            seconds["weights"] = time.perf_counter() - t0 + prepared.seconds
             if self.device.type == "cuda":
                 torch.cuda.reset_peak_memory_stats(self.device)
             if "shared" in self.plan:
@@ -514,7 +568,7 @@ class ProxyEngine:
                 seconds["synflow"] = time.perf_counter() - t0
             if "zen" in self.plan:
                 t0 = time.perf_counter()
-                raw["zen"] = self._zen_pass(net, ops, index)
+                raw["zen"] = self._zen_pass(net, prepared.zen_weights)
                 self._sync()
                 seconds["zen"] = time.perf_counter() - t0
 
@@ -637,8 +691,7 @@ class ProxyEngine:
         g = torch.autograd.grad(logits.sum(), weights, allow_unused=True)
         return _np(net.reduce_weights(lambda w, gr: (w * gr).abs().sum(1), weights, g))
 
-    def _zen_pass(self, net: GroupedNB201, ops: np.ndarray, index: np.ndarray) -> np.ndarray:
-        flat = net.pack([self.zen_parameters(o, i) for o, i in zip(ops, index, strict=True)])
+    def _zen_pass(self, net: GroupedNB201, flat: torch.Tensor) -> np.ndarray:
         params = net.unpack(flat.to(self.device, self.dtype, non_blocking=True))
         x1, x2 = (t.to(self.device, self.dtype) for t in self.zen_inputs())
         mixed = x1 + ZEN_MIXUP * x2
@@ -659,6 +712,16 @@ class ProxyEngine:
 
 
 # --------------------------------------------------------------------------------- helpers
+class _Done:
+    """A finished ``Future`` look-alike for work done in the calling thread."""
+
+    def __init__(self, value: _Prepared) -> None:
+        self._value = value
+
+    def result(self) -> _Prepared:
+        return self._value
+
+
 def _resolve_dtype(dtype: str | torch.dtype) -> torch.dtype:
     table = {"float32": torch.float32, "float64": torch.float64}
     if isinstance(dtype, torch.dtype) and dtype in table.values():

@@ -30,6 +30,7 @@ the layer shapes, then each arch is a dot product of its op counts with those co
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Iterable, Sequence
@@ -199,6 +200,11 @@ def _conv_bn(prefix: str, c_in: int, c_out: int, k: int) -> list[ParamSpec]:
 
 def parameter_layout(ops: Sequence[int], num_classes: int) -> tuple[ParamSpec, ...]:
     """Every parameter of the network for cell ``ops`` (tuple order), in module order."""
+    return _layout(tuple(int(o) for o in ops), int(num_classes))
+
+
+@functools.lru_cache(maxsize=4096)
+def _layout(ops: tuple[int, ...], num_classes: int) -> tuple[ParamSpec, ...]:
     c0 = STAGE_CHANNELS[0]
     out = [
         ParamSpec("stem.0.weight", (c0, 3, 3, 3), "conv"),
