@@ -89,7 +89,10 @@ SHARED = CROSS_ENTROPY | JACOBIAN | {"nwot"}
 #: zen's input perturbation scale (NASLib ``mixup_gamma``).
 ZEN_MIXUP = 1e-2
 _ZEN_STREAM = 1
-_MAX_CHUNK = {"cuda": 512, "cpu": 16}
+#: Most archs per chunk. On the CPU one arch at a time is fastest: its dense convolutions beat
+#: grouped ones plus the gather/scatter copies (measured ≈2× slower at 4–8 archs per chunk,
+#: benchmarks/bench_proxies.py); grouping pays where kernel launches dominate, on the GPU.
+_MAX_CHUNK = {"cuda": 512, "cpu": 1}
 
 
 # ----------------------------------------------------------------------------- arguments
