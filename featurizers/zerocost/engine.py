@@ -310,6 +310,7 @@ class ProxyEngine:
         # Bytes per activation unit (:meth:`_units` × batch): ≈ 4–6 measured on CPU for all 13
         # proxies; learnt from each chunk's peak on CUDA.
         self._bytes_per_unit = 10.0
+        self._prefetch = self.device.type == "cuda"
 
     # ------------------------------------------------------------------------- public
     @property
@@ -370,7 +371,7 @@ class ProxyEngine:
         bar = _progress() if progress else contextlib.nullcontext()
         cap = self.chunk_size or _MAX_CHUNK[self.device.type]
         # On CUDA a worker thread draws and packs the next chunk's weights while the device works.
-        pool = ThreadPoolExecutor(1) if self.device.type == "cuda" else None
+        pool = ThreadPoolExecutor(1) if self._prefetch else None
         ahead: tuple[int, int, Future] | None = None
 
         def prepare(lo: int, hi: int):

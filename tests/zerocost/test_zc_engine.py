@@ -191,3 +191,30 @@ def test_arch_outside_the_space_is_named():
     engine = ProxyEngine(proxies="params", batch_size=2, device="cpu")
     with pytest.raises(ValueError, match=r"\(2, 2, 7, 2, 2, 2\)"):
         engine.score(["(2, 2, 7, 2, 2, 2)"])
+
+
+def test_out_of_memory_halves_the_chunk_and_loses_nothing(monkeypatch):
+    kwargs = dict(proxies="synflow,l2_norm,params", dataset="ImageNet16-120", batch_size=2)
+    expected = ProxyEngine(device="cpu", chunk_size=1, **kwargs).score(ARCHS).scores
+    engine = ProxyEngine(device="cpu", chunk_size=4, **kwargs)
+    real = engine._score_chunk
+    sizes = []
+
+    def tight_memory(ids, ops, prepared):
+        sizes.append(len(ids))
+        if len(ids) > 1:
+            raise torch.cuda.OutOfMemoryError("CUDA out of memory (simulated)")
+        return real(ids, ops, prepared)
+
+    monkeypatch.setattr(engine, "_score_chunk", tight_memory)
+    got = engine.score(ARCHS).scores
+    assert sizes[:3] == [4, 2, 1]
+    np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
+def test_prefetching_next_chunk_gives_the_same_scores():
+    kwargs = dict(dataset="ImageNet16-120", batch_size=4, chunk_size=2, device="cpu")
+    plain = ProxyEngine(**kwargs).score(ARCHS).scores
+    engine = ProxyEngine(**kwargs)
+    engine._prefetch = True  # the CUDA code path: weights drawn on a worker thread
+    assert engine.score(ARCHS).scores.equals(plain)
