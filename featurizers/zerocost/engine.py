@@ -2,21 +2,16 @@
 
 Passes are planned from the requested proxies, not run once per proxy:
 
-===========  ======================================  ==========================================
-pass         what runs                               proxies served
-===========  ======================================  ==========================================
-static       closed-form counts, no network          ``params``, ``flops``
-weights      the initial weights, no data            ``l2_norm``
-shared       1 forward on the minibatch (train-mode  ``grad_norm``, ``snip``, ``plain`` (weight
-             BN, ReLU-input hooks), then up to three gradients), ``fisher`` (layer outputs and
-             backwards on the same graph: CE loss →  their gradients), ``grasp`` (that gradient
-             weights and layer outputs (building     g, then H·g), ``jacov``/``epe_nas`` (input
-             the graph when grasp is asked), H·g,    gradient), ``nwot`` (ReLU codes of the
-             Σ outputs → input                       same forward)
-synflow      1 forward + 1 backward, float64, |W|,   ``synflow``
-             BN off, all-ones input
-zen          2 forwards with Gaussian weights        ``zen``
-===========  ======================================  ==========================================
+* **static** — no network: ``params``, ``flops`` (closed-form counts, :mod:`.networks.nb201`).
+* **weights** — the initial weights only: ``l2_norm``.
+* **shared** — one train-mode forward on the minibatch (ReLU inputs hooked for ``nwot``, layer
+  outputs kept for ``fisher``), then on the same graph: the cross-entropy gradient w.r.t. the
+  weights and layer outputs (``grad_norm``, ``snip``, ``plain``, ``fisher``; built
+  differentiably when ``grasp`` is asked), the Hessian-gradient product ``H·g`` (``grasp``), and
+  the gradient of the summed outputs w.r.t. the input (``jacov``, ``epe_nas``).
+* **synflow** — one forward and one backward in float64 with ``|W|``, BatchNorm off, all-ones
+  input.
+* **zen** — two forwards with Gaussian weights.
 
 All 13 cost 4 forwards and 4 backwards per chunk of archs, against 14 forwards and 9 backwards when
 each proxy runs alone (:data:`.reference.PASSES`). Sharing does not change any value: in NASLib
@@ -24,8 +19,8 @@ every measure runs on a fresh copy of the *same* initial weights in train mode, 
 its forward passes on the minibatch computes the same function; the tests compare the engine
 with the one-proxy-per-copy reference (:mod:`.reference`).
 
-Archs are scored in chunks, all archs of a chunk in one grouped computation
-(:mod:`._grouped`). Randomness is tied to the arch, not to the chunk: arch ``a`` (enumeration
+Archs are scored in chunks, all archs of a chunk in one grouped computation (:mod:`._grouped`);
+on the CPU a chunk is one arch (dense convolutions are faster there than grouped ones). Randomness is tied to the arch, not to the chunk: arch ``a`` (enumeration
 index ``i``) gets its initial weights from seed ``(seed, i)`` and its ``zen`` weights from
 ``(seed, i, zen)``; the minibatch and the ``zen`` inputs come from the run seed and are shared by
 all archs (NASLib drew a new batch per arch and proxy; one shared batch compares archs on equal
