@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 import torch
@@ -9,6 +11,7 @@ import torch
 from featurizers.spaces import nb201
 from featurizers.zerocost.networks import nb201 as net201
 from featurizers.zerocost.networks._counting import count_by_hooks
+from tests.conftest import shared_path
 
 ALL_OPS = nb201.to_ops(nb201.all_archs())
 N3 = (ALL_OPS == 2).sum(axis=1)
@@ -109,3 +112,21 @@ def test_cell_semantics_on_hand_checkable_cells():
 def test_relu_units_match_the_nwot_bound():
     assert net201.relu_units(nb201.to_ops(["(2, 2, 2, 2, 2, 2)"])[0], 32) == 901_120
     assert net201.relu_units(nb201.to_ops(["(2, 2, 2, 2, 2, 2)"])[0], 16) == 225_280
+
+
+@pytest.mark.parametrize(
+    ("dataset", "resolution", "k"),
+    [("cifar10", 32, 10), ("cifar100", 32, 100), ("ImageNet16-120", 16, 120)],
+)
+def test_params_and_flops_equal_naslib_pilot_for_all_three_datasets(dataset, resolution, k):
+    """NASLib's pilot file records params/flops for CIFAR-100 and ImageNet16-120 as well."""
+    data = json.loads(
+        shared_path("data/automl__NASLib/naslib/data/zc_nasbench201.json").read_text()
+    )
+    rows = data["nasbench201"][dataset]
+    archs = nb201.parse_many(rows)
+    assert len(archs) == 491
+    flops = np.array([rows[key]["flops"] for key in rows])
+    params = np.array([rows[key]["params"] for key in rows])
+    np.testing.assert_allclose(net201.count_flops(archs, resolution, k) / 1e6, flops, atol=5e-12)
+    np.testing.assert_allclose(net201.count_params(archs, k) / 1e6, params, atol=5e-13)
