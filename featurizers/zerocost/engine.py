@@ -88,6 +88,8 @@ _ZEN_STREAM = 1
 #: grouped ones plus the gather/scatter copies (measured ≈2× slower at 4–8 archs per chunk,
 #: benchmarks/bench_proxies.py); grouping pays where kernel launches dominate, on the GPU.
 _MAX_CHUNK = {"cuda": 512, "cpu": 1}
+#: Archs per chunk when only closed-form proxies (params, flops) are asked: no network is built.
+_STATIC_CHUNK = 4096
 
 
 # ----------------------------------------------------------------------------- arguments
@@ -364,7 +366,8 @@ class ProxyEngine:
         ops = self.space.to_ops(ids).astype(np.int64)
         index = self.space.to_index(ids)
         bar = _progress() if progress else contextlib.nullcontext()
-        cap = self.chunk_size or _MAX_CHUNK[self.device.type]
+        networks = bool(set(self.proxies) - STATIC)
+        cap = self.chunk_size or (_MAX_CHUNK[self.device.type] if networks else _STATIC_CHUNK)
         # On CUDA a worker thread draws and packs the next chunk's weights while the device works.
         pool = ThreadPoolExecutor(1) if self._prefetch else None
         ahead: tuple[int, int, Future] | None = None
@@ -443,8 +446,8 @@ class ProxyEngine:
     def _chunk_end(self, ops: np.ndarray, lo: int, cap: int) -> int:
         """End of the chunk starting at ``lo``: at most ``cap`` archs, within the memory budget."""
         n = ops.shape[0]
-        if self.chunk_size is not None:
-            return min(n, lo + min(cap, self.chunk_size))
+        if self.chunk_size is not None or not set(self.proxies) - STATIC:
+            return min(n, lo + min(cap, self.chunk_size or cap))
         budget = self._budget()
         per_unit = self._bytes_per_unit * len(self.batch)
         hi, used = lo, 0.0

@@ -139,12 +139,15 @@ def suite_zero_layout(
     tuple_key: Callable[[str], str],
 ) -> dict[str, dict[str, dict[str, dict[str, float]]]]:
     """``{dataset: {tuple_key: {proxy: {"score", "time"}}}}`` from score/time tables."""
-    body: dict[str, dict[str, dict[str, float]]] = {}
-    for arch, row in scores.iterrows():
-        t = times.loc[arch]
-        body[tuple_key(arch)] = {
-            p: {"score": float(row[p]), "time": float(t[p])} for p in scores.columns
+    columns = list(scores.columns)
+    values = scores.to_numpy(dtype=np.float64).tolist()
+    seconds = times.loc[scores.index, columns].to_numpy(dtype=np.float64).tolist()
+    body = {
+        tuple_key(arch): {
+            p: {"score": v, "time": t} for p, v, t in zip(columns, row, trow, strict=True)
         }
+        for arch, row, trow in zip(scores.index, values, seconds, strict=True)
+    }
     return {dataset: body}
 
 
