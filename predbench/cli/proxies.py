@@ -86,7 +86,7 @@ def register(app: typer.Typer) -> None:
         """Compute zero-cost proxies (NAS-Bench-Suite-Zero's 13) for many archs, resumably."""
         from rich.console import Console
 
-        err = Console(stderr=True)
+        err = Console(stderr=True, soft_wrap=True)
         try:
             _run(
                 output, space, archs, proxies, dataset, batch_size, seed, device, data_root,
