@@ -177,7 +177,7 @@ class ResultsStore:
     def frame(
         self, *, run_ids: Sequence[str] | None = None, suite: str | None = None
     ) -> pd.DataFrame:
-        """All rows (or those of ``run_ids`` / of suite name ``suite``) as a DataFrame."""
+        """All rows (or those of ``run_ids``, in their order / of suite name ``suite``)."""
         empty = pd.DataFrame(columns=list(COLUMNS))
         if not self.exists():
             return empty
@@ -191,7 +191,11 @@ class ResultsStore:
                 query + " ORDER BY task, features, predictor, train_size, seed", args
             ).df()
         if run_ids is not None:
-            frame = frame[frame["run_id"].isin(set(run_ids))].reset_index(drop=True)
+            # Rows in the order of run_ids (a suite's order: its feature sets and predictors).
+            position = {run_id: i for i, run_id in enumerate(dict.fromkeys(run_ids))}
+            frame = frame[frame["run_id"].isin(position)]
+            frame = frame.iloc[frame["run_id"].map(position).argsort(kind="stable")]
+            frame = frame.reset_index(drop=True)
         return frame
 
     def export(self, path: str | Path, fmt: str | None = None, **filters: Any) -> Path:
