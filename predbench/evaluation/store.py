@@ -188,7 +188,7 @@ class ResultsStore:
             if suite is not None:
                 query, args = query + " WHERE suite = ?", [suite]
             frame = con.execute(
-                query + " ORDER BY task, features, predictor, train_size, seed", args
+                query + " ORDER BY task, features, predictor, train_size, seed, run_id", args
             ).df()
         if run_ids is not None:
             # Rows in the order of run_ids (a suite's order: its feature sets and predictors).
@@ -215,7 +215,7 @@ def to_markdown(frame: pd.DataFrame, floatfmt: str = ".3f") -> str:
     """A GitHub-flavoured Markdown table of ``frame`` (floats with ``floatfmt``, NaN empty)."""
 
     def cell(value: Any) -> str:
-        if value is None or (isinstance(value, float) and value != value):
+        if value is None or value is pd.NA or (isinstance(value, float) and value != value):
             return ""
         if isinstance(value, float):
             return format(value, floatfmt)
