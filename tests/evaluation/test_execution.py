@@ -72,3 +72,19 @@ def test_jobs_must_be_positive(bad):
 
     with pytest.raises(ValueError, match="jobs"):
         list(executors.local([], jobs=bad))
+
+
+def test_an_existing_scheduler_by_address(tiny_suite, tmp_path):
+    """``--scheduler tcp://…``: runs go to a cluster the harness did not start (and does not stop)."""
+    from distributed import LocalCluster
+
+    _, runs = load_suite(tiny_suite)
+    runs = runs[:2]
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
+        assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
+        remote = _run(runs, tmp_path / "remote.duckdb", scheduler=cluster.scheduler_address)
+        assert cluster.status.name == "running"
+    local = _run(runs, tmp_path / "local.duckdb", jobs=1)
+    pd.testing.assert_frame_equal(local[METRIC_COLUMNS], remote[METRIC_COLUMNS], check_exact=True)
