@@ -166,8 +166,39 @@ def zoo(store: Path, jobs: int) -> str:
             f"Δ = ours − the best published cell (RF on ZCP+GRAF: {best}).",
             "",
             to_markdown(pd.DataFrame(rows)),
+            "Paired against our RF on the same training sets (seeds both ran): mean Δτ "
+            "[95 % t-interval], seeds.",
+            "",
+            to_markdown(paired_against(frame, "rf")),
         ]
     )
+
+
+def paired_against(frame: pd.DataFrame, reference: str) -> pd.DataFrame:
+    """Per predictor and train size: mean of τ(predictor) − τ(reference) over shared seeds."""
+    from predbench.evaluation.metrics import mean_interval
+
+    ok = frame[frame["status"] == "ok"]
+    tau = ok.pivot_table(index=["train_size", "seed"], columns="predictor", values="kendall_tau")
+    rows = []
+    for predictor in dict.fromkeys(ok["predictor"]):
+        if predictor == reference:
+            continue
+        row = {"predictor": predictor}
+        for size in SIZES:
+            if size not in tau.index.get_level_values(0):
+                continue
+            diff = (tau.loc[size, predictor] - tau.loc[size, reference]).dropna()
+            if diff.empty:
+                row[f"n={size}"] = "—"
+                continue
+            stats = mean_interval(diff)
+            row[f"n={size}"] = (
+                f"{stats['mean']:+.3f} [{stats['ci_low']:+.3f}, {stats['ci_high']:+.3f}], "
+                f"{stats['n']}"
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def speed() -> str:

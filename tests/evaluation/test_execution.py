@@ -88,3 +88,15 @@ def test_an_existing_scheduler_by_address(tiny_suite, tmp_path):
         assert cluster.status.name == "running"
     local = _run(runs, tmp_path / "local.duckdb", jobs=1)
     pd.testing.assert_frame_equal(local[METRIC_COLUMNS], remote[METRIC_COLUMNS], check_exact=True)
+
+
+def test_a_process_loads_each_task_and_builds_each_table_once(tiny_suite):
+    from predbench.evaluation import features
+
+    _, runs = load_suite(tiny_suite)
+    features.clear_caches()
+    for spec in runs:  # 8 runs over one task and two feature sets
+        assert execute_run(spec)["status"] == "ok"
+    assert features.cached_task.cache_info().misses == 1
+    assert features.cached_table.cache_info().misses == 2
+    assert features.cached_table.cache_info().hits == len(runs) - 2
