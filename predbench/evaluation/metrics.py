@@ -12,7 +12,8 @@ Per run (one train/test split, one fitted predictor), on the test architectures:
     top ``k`` fraction: ``|top_k(y_true) ∩ top_k(y_pred)| / m`` with ``m = max(1, ceil(k · n))``.
     "Top" means highest target; ties are broken by position (the earlier architecture ranks
     higher), so the value is deterministic. It asks whether a search that trusts the predictor
-    would keep the best architectures.
+    would keep the best architectures. NASLib's ``precision_10`` counts a fixed 10 architectures;
+    on its 200-architecture test sets that is ``k = 0.05`` (the ``white`` suite preset).
 
 A metric that is undefined (a constant prediction has no ranking) is NaN, never a made-up 0.
 

@@ -9,8 +9,11 @@ Pool
     part of a run's identity, so a change of data makes finished runs stale instead of wrong.
 Split
     ``numpy.random.default_rng(seed).permutation(len(pool))``: the first ``train_size`` positions
-    train, the next ``test_size`` (default: all the rest) test. The same seed gives the same split
-    for every feature set and predictor of the pool.
+    train; the *last* ``test_size`` positions test (default: every position after the training
+    ones). So for one seed the training sets of growing sizes are nested, and a fixed-size test set
+    is the same for every train size (as in NASLib's predictor evaluator, which fits every train
+    size of a trial on prefixes of one sample and tests all of them on one test sample). The same
+    seed gives the same split for every feature set and predictor of the pool.
 """
 
 from __future__ import annotations
@@ -66,5 +69,5 @@ def split(
             + f" does not fit a pool of {n} architectures"
         )
     order = np.random.default_rng(seed).permutation(n)
-    stop = n if test_size is None else train_size + test_size
-    return pool[order[:train_size]], pool[order[train_size:stop]]
+    start = train_size if test_size is None else n - test_size
+    return pool[order[:train_size]], pool[order[start:]]

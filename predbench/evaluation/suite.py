@@ -40,9 +40,12 @@ Protocol presets (``protocol = "graf"`` or ``"white"``) fill in the keys a suite
 ``white`` — White et al., NeurIPS 2021, as run by NASLib (``benchmarks/create_configs.py``,
     ``run_nb201_c10.sh``): 11 training-set sizes log-spaced from 5 to 1000
     (5, 8, 14, 24, 42, 71, 121, 205, 347, 589, 1000), a test set of 200 architectures, 100 trials,
-    architectures drawn uniformly from the whole space. Preset: ``valid_only = false``,
-    ``test_size = 200``, those train sizes, ``seeds = 100``. NASLib samples train and test
-    independently (they may overlap); here they are disjoint draws from the pool.
+    architectures drawn uniformly from the whole space; within a trial every train size is a
+    prefix of one sample and all are tested on one test sample; its precision@10 counts the true
+    top 10 of the 200 found in the predicted top 10 (5 %). Preset: ``valid_only = false``,
+    ``test_size = 200``, ``top_k = 0.05``, those train sizes, ``seeds = 100``. NASLib draws train
+    and test independently, with replacement, so they may overlap (its duplicate check is switched
+    off in ``PredictorEvaluator.load_arch``); here they are disjoint draws from the pool.
 
 Everything is checked before any run starts: an unknown key, task, target, feature family,
 proxy, predictor or predictor parameter, or a training set larger than the task's pool raises
@@ -92,6 +95,7 @@ PROTOCOLS: dict[str, dict[str, Any]] = {
     "white": {
         "valid_only": False,
         "test_size": 200,
+        "top_k": 0.05,
         "train_sizes": [5, 8, 14, 24, 42, 71, 121, 205, 347, 589, 1000],
         "seeds": 100,
     },

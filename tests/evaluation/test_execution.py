@@ -50,6 +50,11 @@ def test_split_is_shared_by_feature_sets_and_fixed_by_the_seed(tiny_suite):
     assert len(train_a.intersection(test_a)) == 0 and len(test_a) == 400
     train_c, _ = split(pool, 20, seed=2, test_size=400)
     assert not train_a.equals(train_c)
+    # one seed: nested training sets, one fixed-size test set for every train size
+    train_big, test_big = split(pool, 200, seed=1, test_size=400)
+    assert train_big[:20].equals(train_a) and test_big.equals(test_a)
+    _, rest = split(pool, 20, seed=1)
+    assert len(rest) == len(pool) - 20 and rest.isin(test_a).sum() == 400
     task = cached_task("nb201/cifar10")
     assert task.targets.loc[train_a, "val_accuracy"].notna().all()
 

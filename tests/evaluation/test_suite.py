@@ -158,6 +158,7 @@ def test_protocol_presets_fill_missing_keys():
     )
     assert white.train_sizes == (5, 8, 14, 24, 42, 71, 121, 205, 347, 589, 1000)
     assert white.test_size == 200 and white.seeds == (0, 1, 2, 3, 4)
+    assert white.top_k == 0.05 and white.valid_only is False
     with pytest.raises(SuiteError, match="protocol: unknown protocol 'nas'"):
         parse_suite({"protocol": "nas"}, "x.toml")
 
