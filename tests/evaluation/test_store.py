@@ -142,3 +142,30 @@ def test_sigkill_mid_suite_loses_nothing_and_duplicates_nothing(tmp_path):
     # the runs finished before the kill were not redone
     kept = final.set_index("run_id").loc[partial["run_id"], "finished_at"]
     assert kept.tolist() == partial["finished_at"].tolist()
+
+
+def test_a_second_process_waits_for_the_lock_then_writes(tmp_path):
+    from predbench.evaluation.store import StoreBusyError
+
+    db = tmp_path / "r.duckdb"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('locked', flush=True);"
+            " time.sleep(1.5); c.close()",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(StoreBusyError, match="stayed locked by another process"):
+            ResultsStore(db, lock_timeout=0.2).add([row("a")])
+        start = time.monotonic()
+        assert ResultsStore(db, lock_timeout=30).add([row("a")]) == 1
+        assert time.monotonic() - start > 0.5  # it waited for the other writer
+    finally:
+        holder.wait(timeout=30)
+    assert ResultsStore(db).finished() == {"a"}
