@@ -59,7 +59,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -258,11 +257,10 @@ class DataValidator:
         return feature_columns(_task(task), feature_set)
 
 
-@cache
 def _task(key: str) -> Any:
-    from predbench.data import load_task
+    from predbench.evaluation.features import cached_task
 
-    return load_task(key)
+    return cached_task(key)
 
 
 # ------------------------------------------------------------------------------------ parsing
