@@ -8,13 +8,18 @@ torch-geometric (the ``[gnn]`` extra), imported when first asked for.
 Graph forms (``form=``):
 
 ``"op_node"``
-    Ops as nodes. For spaces with ops on edges (NB201, TransNAS-Bench-101 micro) this is the line
-    graph of the cell — input node, one node per edge-op, output node — NASLib's GCN encoding.
-    Spaces with ops on nodes use their own cell graph.
+    Ops as nodes. For spaces with ops on edges (NB201, TransNAS-Bench-101 micro, NB301) this is
+    the line graph of the cell — input node(s), one node per edge-op, output node — NASLib's GCN
+    encoding. NB101 (ops on nodes) uses its own cell graph; TransNAS-Bench-101 macro (no cell)
+    a chain of its modules.
 ``"op_edge"``
-    Ops as edge features on the cell's own nodes (for GATES-style gated message passing).
+    Ops as edge features on the cell's own nodes (for GATES-style gated message passing); for
+    NB101 an edge carries the op of its target node.
 
-See the builder modules for the exact node order and feature columns of each space.
+In every graph the last node is the output (the readout node of GATES-style models). The
+builder modules give each space's node order and feature columns: :mod:`._edge_cell` (NB201,
+TNB101 micro), :mod:`._node_cell` (NB101), :mod:`._darts` (NB301), :mod:`._chain` (TNB101
+macro).
 """
 
 from __future__ import annotations
@@ -35,14 +40,25 @@ def _builder(module: ModuleType):
         from ._edge_cell import edge_cell_graphs
 
         return edge_cell_graphs
-    raise NotImplementedError(
-        f"no graph form for search space {module.NAME!r} yet; graphs exist for {sorted(supported_spaces())}"
+    if module.NAME == "nb101":
+        from ._node_cell import node_cell_graphs
+
+        return node_cell_graphs
+    if module.NAME == "nb301":
+        from ._darts import darts_graphs
+
+        return darts_graphs
+    if module.NAME == "tnb101_macro":
+        from ._chain import chain_graphs
+
+        return chain_graphs
+    raise NotImplementedError(  # pragma: no cover - every registered space has a builder
+        f"no graph form for search space {module.NAME!r}; graphs exist for {list(SUPPORTED)}"
     )
 
 
-def supported_spaces() -> tuple[str, ...]:
-    """Names of the spaces :func:`arch_graphs` can build graphs for."""
-    return ("nb201", "tnb101_micro")
+#: Spaces :func:`arch_graphs` builds graphs for.
+SUPPORTED: tuple[str, ...] = ("nb201", "tnb101_micro", "nb101", "nb301", "tnb101_macro")
 
 
 def arch_graphs(space: str | ModuleType, archs: object, form: str = "op_node") -> GraphTensors:
@@ -68,4 +84,4 @@ def arch_graphs(space: str | ModuleType, archs: object, form: str = "op_node") -
     return _builder(module)(module, archs, form)
 
 
-__all__ = ["FORMS", "GraphTensors", "arch_graphs", "require_torch_geometric", "supported_spaces"]
+__all__ = ["FORMS", "SUPPORTED", "GraphTensors", "arch_graphs", "require_torch_geometric"]

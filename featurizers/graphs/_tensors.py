@@ -173,3 +173,52 @@ class GraphTensors:
     def to_data_list(self) -> list[Data]:
         """Every graph as its own ``Data`` (a Python loop: for inspection, not for training)."""
         return [self.to_data(i) for i in range(len(self))]
+
+
+def pack_graphs(
+    x: np.ndarray,
+    num_nodes: np.ndarray,
+    candidates: np.ndarray,
+    present: np.ndarray,
+    candidate_attr: np.ndarray | None = None,
+    **meta: Any,
+) -> GraphTensors:
+    """Padded graphs whose edges are a per-graph subset of one candidate edge list.
+
+    Parameters
+    ----------
+    x
+        ``(g, max_nodes, F)`` node features (padding rows zero).
+    num_nodes
+        ``(g,)`` node counts.
+    candidates
+        ``(m, 2)`` every edge any graph may have, in the order edges are to be listed.
+    present
+        ``(g, m)`` bool: which candidates each graph has.
+    candidate_attr
+        ``(g, m, F_e)`` edge features of the candidates, or ``None``.
+    meta
+        ``space``, ``form``, ``node_features``, ``edge_features`` for :class:`GraphTensors`.
+    """
+    present = np.asarray(present, dtype=bool)
+    g = present.shape[0]
+    num_edges = present.sum(axis=1)
+    width = int(num_edges.max()) if g else 0
+    # Present candidates of each graph move to the front, keeping their candidate order.
+    order = np.argsort(~present, axis=1, kind="stable")[:, :width]
+    rows = np.arange(g)[:, None]
+    edges = np.asarray(candidates, dtype=np.int64)[order]
+    live = np.arange(width)[None, :] < num_edges[:, None]
+    edges = np.where(live[:, :, None], edges, 0)
+    attr = None
+    if candidate_attr is not None:
+        attr = np.where(live[:, :, None], candidate_attr[rows, order], 0.0)
+        attr = torch.from_numpy(np.ascontiguousarray(attr, dtype=np.float32))
+    return GraphTensors(
+        x=torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32)),
+        num_nodes=torch.from_numpy(np.asarray(num_nodes, dtype=np.int64)),
+        edges=torch.from_numpy(np.ascontiguousarray(edges)),
+        num_edges=torch.from_numpy(num_edges.astype(np.int64)),
+        edge_attr=attr,
+        **meta,
+    )
