@@ -215,7 +215,7 @@ def pack_graphs(
         attr = np.where(live[:, :, None], candidate_attr[rows, order], 0.0)
         attr = torch.from_numpy(np.ascontiguousarray(attr, dtype=np.float32))
     return GraphTensors(
-        x=torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32)),
+        x=torch.from_numpy(np.array(x, dtype=np.float32)),
         num_nodes=torch.from_numpy(np.asarray(num_nodes, dtype=np.int64)),
         edges=torch.from_numpy(np.ascontiguousarray(edges)),
         num_edges=torch.from_numpy(num_edges.astype(np.int64)),

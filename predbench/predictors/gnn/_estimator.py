@@ -31,7 +31,7 @@ from scipy.stats import kendalltau
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.preprocessing import QuantileTransformer
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
 from ._inputs import split_input
 from ._losses import LOSSES, training_loss
@@ -218,7 +218,7 @@ class BaseGNNRegressor(RegressorMixin, BaseEstimator):
             names = getattr(self, "feature_names_in_", None)
             what = f"column {names[col]!r}" if names is not None else f"column {col}"
             raise ValueError(
-                f"extra feature {what} of {who} is {arr[row, col]}: features must be finite "
+                f"extra feature {what} of {who} is {arr[row, col]}: features must be finite, not NaN/inf "
                 "(failed proxies are recorded as -1e8, missing ones must be filled or dropped)"
             )
         if reset:
@@ -251,9 +251,16 @@ class BaseGNNRegressor(RegressorMixin, BaseEstimator):
         self
         """
         self._check_params()
-        y_arr = np.asarray(y, dtype=np.float64).reshape(-1) if not isinstance(y, str) else None
-        if y_arr is None or (np.asarray(y).ndim > 1 and np.asarray(y).shape[1] != 1):
-            raise ValueError(f"y must be a 1-D numeric array of targets, got {type(y).__name__}")
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None"
+            )
+        y_arr = column_or_1d(
+            check_array(
+                y, ensure_2d=False, dtype=np.float64, ensure_all_finite=False, ensure_min_samples=0
+            ),
+            warn=True,
+        )
         n = len(y_arr)
         if n == 0:
             raise ValueError("cannot fit on an empty training set: X and y hold no architectures")
@@ -270,7 +277,7 @@ class BaseGNNRegressor(RegressorMixin, BaseEstimator):
                 "drop those archs before fitting"
             )
         if n < 2:
-            raise ValueError(f"need at least 2 architectures to fit, got {n}")
+            raise ValueError(f"need at least 2 architectures to fit, got n_samples = {n}")
         if self.space is None:
             self.n_features_in_ = feats.shape[1]
 
@@ -314,6 +321,7 @@ class BaseGNNRegressor(RegressorMixin, BaseEstimator):
 
     def _train(self, net, graphs, feats, y_std, train_idx, val_idx, rng, device):
         opt = torch.optim.Adam(net.parameters(), lr=self.lr, weight_decay=self.weight_decay)
+        schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=self.epochs)
         y_t = torch.from_numpy(y_std).to(device)
         bs = min(self.batch_size, len(train_idx))
         best_tau, best_state, stale = -np.inf, None, 0
@@ -331,6 +339,7 @@ class BaseGNNRegressor(RegressorMixin, BaseEstimator):
                 opt.zero_grad(set_to_none=True)
                 loss.backward()
                 opt.step()
+            schedule.step()
             if len(val_idx):
                 net.eval()
                 with torch.no_grad():

@@ -16,24 +16,34 @@ import itertools
 import torch
 from torch import nn
 from torch_geometric.nn import GCNConv, GINConv, MessagePassing, global_add_pool, global_mean_pool
+from torch_geometric.nn.conv.gcn_conv import gcn_norm
 
 
 class GCNEncoder(nn.Module):
-    """Bidirectional GCN (ops as nodes), mean-pooled over nodes."""
+    """Bidirectional GCN (ops as nodes), mean-pooled over nodes.
+
+    The symmetric normalisation ``D^-1/2 (A + I) D^-1/2`` of each direction is computed once per
+    batch and shared by all layers (the convs run with ``normalize=False``).
+    """
 
     def __init__(self, in_dim: int, hidden: int, layers: int, dropout: float):
         super().__init__()
         dims = [in_dim] + [hidden] * layers
-        self.forward_convs = nn.ModuleList(GCNConv(a, b) for a, b in itertools.pairwise(dims))
-        self.backward_convs = nn.ModuleList(GCNConv(a, b) for a, b in itertools.pairwise(dims))
+        self.forward_convs = nn.ModuleList(
+            GCNConv(a, b, normalize=False) for a, b in itertools.pairwise(dims)
+        )
+        self.backward_convs = nn.ModuleList(
+            GCNConv(a, b, normalize=False) for a, b in itertools.pairwise(dims)
+        )
         self.dropout = nn.Dropout(dropout)
         self.out_dim = hidden
 
     def forward(self, batch) -> torch.Tensor:
-        h, ei = batch.x, batch.edge_index
-        rev = ei.flip(0)
+        h, n = batch.x, batch.x.shape[0]
+        ei, w = gcn_norm(batch.edge_index, None, n, add_self_loops=True)
+        rev, w_rev = gcn_norm(batch.edge_index.flip(0), None, n, add_self_loops=True)
         for fwd, bwd in zip(self.forward_convs, self.backward_convs, strict=True):
-            h = self.dropout(0.5 * (torch.relu(fwd(h, ei)) + torch.relu(bwd(h, rev))))
+            h = self.dropout(0.5 * (torch.relu(fwd(h, ei, w)) + torch.relu(bwd(h, rev, w_rev))))
         return global_mean_pool(h, batch.batch, size=batch.num_graphs)
 
 
