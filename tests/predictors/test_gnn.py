@@ -39,10 +39,11 @@ def split(table, n_train, seed=0, n_test=1000):
 
 # ------------------------------------------------------------------- scikit-learn API checks
 # The generic checks feed numeric matrices; with space=None that is the documented
-# features-only mode (the graph encoder is off), so the checks test the shared machinery:
+# features-only mode (the graph encoder is off), so the checks test the machinery all three
+# classes share (it lives in BaseGNNRegressor; the encoder is the only difference):
 # validation, fitted attributes, pickling, feature names, determinism, sample-order invariance.
 @parametrize_with_checks(
-    [cls(space=None, hidden=16, epochs=60, random_state=0) for cls in MODELS],
+    [GCNRegressor(space=None, hidden=16, epochs=40, batch_size=32, random_state=0)]
 )
 def test_sklearn_contract(estimator, check):
     check(estimator)
@@ -99,6 +100,16 @@ def test_gin_learns_nb201_ranking(loss, nb201):
     assert kendalltau(pred, test["val_accs"]).statistic > 0.5
     # predictions live on the target scale (percent accuracy), whatever the loss
     assert 0 < np.median(pred) < 100
+
+
+def test_early_stopping_keeps_the_best_validation_weights(nb201):
+    train, _ = split(nb201, 120)
+    est = GATESRegressor(early_stopping=True, n_iter_no_change=3, epochs=50, random_state=0)
+    est.fit(list(train.index), train["val_accs"])
+    assert -1.0 <= est.best_validation_tau_ <= 1.0
+    assert est.n_epochs_ < 50  # patience 3 stops long before 50 epochs
+    few = GATESRegressor(early_stopping=True, epochs=2, random_state=0)
+    assert few.fit(list(train.index[:40]), train["val_accs"][:40]).best_validation_tau_ is None
 
 
 def test_extra_features_are_concatenated(nb201):

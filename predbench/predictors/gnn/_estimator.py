@@ -89,13 +89,14 @@ class BaseGNNRegressor(RegressorMixin, BaseEstimator):
         Width of node embeddings and of the MLP layers.
     layers : int, default=3
         Message-passing layers.
-    epochs : int, default=300
-        Maximum passes over the training archs.
+    epochs : int, default=200
+        Passes over the training archs (fewer if early stopping ends training); the learning
+        rate follows a cosine decay over them.
     lr : float, default=1e-3
         Adam learning rate.
     weight_decay : float, default=1e-4
         Adam L2 penalty.
-    batch_size : int, default=64
+    batch_size : int, default=128
         Archs per optimisation step.
     dropout : float, default=0.1
         Dropout after each layer and in the head.
@@ -106,10 +107,12 @@ class BaseGNNRegressor(RegressorMixin, BaseEstimator):
     use_features : bool, default=False
         When ``X`` is a DataFrame indexed by arch ids, also feed its columns (zero-cost proxies,
         GRAF, ...) to the head, concatenated to the graph embedding.
-    early_stopping : bool, default=True
+    early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the training archs (seeded) and stop when Kendall τ on
         them has not improved for ``n_iter_no_change`` epochs; the best weights are kept. Skipped
-        when the hold-out would have fewer than 5 archs.
+        when the hold-out would have fewer than 5 archs. Off by default: on NB201 CIFAR-10 with
+        233 training archs, 200 epochs on all of them ranked better than early stopping on a
+        10 % hold-out with patience 30 (Kendall τ 0.779 vs 0.738, GIN, 2–3 seeds).
     validation_fraction : float, default=0.1
     n_iter_no_change : int, default=30
     device : {"auto", "cpu", "cuda"}, default="auto"
@@ -121,7 +124,8 @@ class BaseGNNRegressor(RegressorMixin, BaseEstimator):
     Attributes
     ----------
     model_ : torch.nn.Module
-        The fitted net (on the CPU, in eval mode).
+        The fitted net (on the CPU, in eval mode, float64: trained in float32, it predicts in
+        float64 so that a prediction does not depend on the batch it is computed in).
     n_epochs_ : int
         Epochs run (early stopping may end before ``epochs``).
     best_validation_tau_ : float or None
@@ -142,15 +146,15 @@ class BaseGNNRegressor(RegressorMixin, BaseEstimator):
         space: str | None = "nb201",
         hidden: int = 64,
         layers: int = 3,
-        epochs: int = 300,
+        epochs: int = 200,
         lr: float = 1e-3,
         weight_decay: float = 1e-4,
-        batch_size: int = 64,
+        batch_size: int = 128,
         dropout: float = 0.1,
         loss: str = "pairwise",
         margin: float = 0.1,
         use_features: bool = False,
-        early_stopping: bool = True,
+        early_stopping: bool = False,
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 30,
         device: str = "auto",
@@ -308,15 +312,20 @@ class BaseGNNRegressor(RegressorMixin, BaseEstimator):
             self.n_epochs_, self.best_validation_tau_ = self._train(
                 net, graphs, feats, y_std, train_idx, val_idx, rng, device
             )
-            net = net.cpu().eval()
-            self.model_ = net
+            # Predictions run in float64: a row's prediction then does not depend on which other
+            # rows share its batch (float32 matmuls round differently per batch shape).
+            self.model_ = net.cpu().double().eval()
             scores = self._scores(graphs, feats, torch.device("cpu"))
         self._calibrate(scores, y_arr)
         return self
 
-    def _inputs_at(self, graphs, feats, idx, device):
+    def _inputs_at(self, graphs, feats, idx, device, dtype=torch.float32):
         batch = None if graphs is None else graphs.to_batch(idx).to(device)
-        f = None if feats is None else torch.from_numpy(feats[idx]).to(device)
+        if batch is not None and dtype != torch.float32:
+            batch.x = batch.x.to(dtype)
+            if "edge_attr" in batch:
+                batch.edge_attr = batch.edge_attr.to(dtype)
+        f = None if feats is None else torch.from_numpy(feats[idx]).to(device, dtype)
         return batch, f
 
     def _train(self, net, graphs, feats, y_std, train_idx, val_idx, rng, device):
@@ -382,7 +391,7 @@ class BaseGNNRegressor(RegressorMixin, BaseEstimator):
         with torch.no_grad():
             for start in range(0, n, PREDICT_CHUNK):
                 idx = np.arange(start, min(n, start + PREDICT_CHUNK))
-                batch, f = self._inputs_at(graphs, feats, idx, device)
+                batch, f = self._inputs_at(graphs, feats, idx, device, torch.float64)
                 out[idx] = net(batch, f).cpu().numpy()
         self.model_ = net.cpu()
         return out
