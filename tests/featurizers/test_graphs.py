@@ -11,12 +11,21 @@ from featurizers.graphs import FORMS, SUPPORTED, arch_graphs
 from featurizers.spaces import InvalidArchError, get_space
 
 NB201_A = "|avg_pool_3x3~0|+|skip_connect~0|none~1|+|nor_conv_1x1~0|avg_pool_3x3~1|nor_conv_1x1~2|"
-NB201_B = (
-    "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|"
-)
+NB201_B = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|"
 #: NB201 line graph: input 0, op-nodes 1..6 = tuple edges (0,1),(0,2),(0,3),(1,2),(1,3),(2,3),
 #: output 7. Op-node (a,b) feeds op-node (b,c); edges entering cell node 3 feed the output.
-NB201_OP_NODE_EDGES = [(0, 1), (0, 2), (0, 3), (1, 4), (1, 5), (2, 6), (3, 7), (4, 6), (5, 7), (6, 7)]
+NB201_OP_NODE_EDGES = [
+    (0, 1),
+    (0, 2),
+    (0, 3),
+    (1, 4),
+    (1, 5),
+    (2, 6),
+    (3, 7),
+    (4, 6),
+    (5, 7),
+    (6, 7),
+]
 
 
 def edges_of(data) -> list[tuple[int, int]]:
@@ -66,7 +75,18 @@ def test_tnb101_micro_graphs_follow_its_own_edge_order_and_ids():
     # ops 3,0,2,1,1,3 → columns op+1; input 0, output 5.
     assert onehot_columns(a.x) == [0, 4, 1, 3, 2, 2, 4, 5]
     # op-nodes: 1=(0,1) 2=(0,2) 3=(1,2) 4=(0,3) 5=(1,3) 6=(2,3)
-    assert edges_of(a) == [(0, 1), (0, 2), (0, 4), (1, 3), (1, 5), (2, 6), (3, 6), (4, 7), (5, 7), (6, 7)]
+    assert edges_of(a) == [
+        (0, 1),
+        (0, 2),
+        (0, 4),
+        (1, 3),
+        (1, 5),
+        (2, 6),
+        (3, 6),
+        (4, 7),
+        (5, 7),
+        (6, 7),
+    ]
     assert onehot_columns(g.to_data(1).x) == [0, 1, 1, 1, 1, 1, 1, 5]  # all none
     e = arch_graphs("tnb101_micro", [arch], form="op_edge").to_data(0)
     assert edges_of(e) == [(0, 1), (0, 2), (1, 2), (0, 3), (1, 3), (2, 3)]
@@ -106,7 +126,9 @@ def test_nb301_op_edge_graph_chains_normal_and_reduction_cells():
     assert e.num_nodes == 14
     normal = [(0, 2), (1, 2), (0, 3), (2, 3), (2, 4), (3, 4), (0, 5), (3, 5)]
     concat = [(2, 6), (3, 6), (4, 6), (5, 6)]
-    reduce = [(7 + s, 7 + d) for s, d in [(0, 2), (1, 2), (0, 3), (1, 3), (0, 4), (1, 4), (0, 5), (1, 5)]]
+    reduce = [
+        (7 + s, 7 + d) for s, d in [(0, 2), (1, 2), (0, 3), (1, 3), (0, 4), (1, 4), (0, 5), (1, 5)]
+    ]
     links = [(6, 7), (6, 8)]
     assert edges_of(e) == normal + concat + reduce + [(7 + s, 7 + d) for s, d in concat] + links
     # ops 0 max_pool, 1 avg_pool, 2 skip, 3 sep3x3; column 7 = link
@@ -120,10 +142,9 @@ def test_nb301_op_node_graph_is_the_line_graph():
     d = arch_graphs("nb301", [NB301_ARCH], form="op_node").to_data(0)
     assert d.num_nodes == 22
     # normal cell: op-node 2+e for edge e; node k owns edges 2k, 2k+1 and is read as input 2+k.
-    expected_normal = sorted(
-        [(0, 2), (1, 3), (0, 4), (0, 8)]  # inputs → op-nodes reading them
-        + [(2, 5), (3, 5), (2, 6), (3, 6), (4, 7), (5, 7), (4, 9), (5, 9)]  # node → its readers
-    )
+    from_inputs = [(0, 2), (1, 3), (0, 4), (0, 8)]  # inputs → op-nodes reading them
+    between = [(2, 5), (3, 5), (2, 6), (3, 6), (4, 7), (5, 7), (4, 9), (5, 9)]  # node → readers
+    expected_normal = sorted(from_inputs + between)
     got = edges_of(d)
     normal_part = [p for p in got if p[0] < 10 and p[1] < 10]
     assert sorted(normal_part) == expected_normal
