@@ -43,21 +43,27 @@ PUBLISHED = {
 }
 
 
-def models(seed: int) -> dict[str, tuple[object, bool]]:
-    """Name → (unfitted estimator, reads ZCP+GRAF columns)."""
+def models(seed: int) -> dict[str, tuple[object, str | None]]:
+    """Name → (unfitted estimator, extra columns it reads: None, "zcp" or "zcp+graf")."""
     from xgboost import XGBRegressor
 
     from predbench.predictors.gnn import GATESRegressor, GCNRegressor, GINRegressor
 
     common = {"n_jobs": 1, "random_state": seed}  # defaults: 200 epochs, batch 128, pairwise
+    with_feats = {"use_features": True, **common}
     return {
-        "GCN": (GCNRegressor(**common), False),
-        "GIN": (GINRegressor(**common), False),
-        "GATES-style": (GATESRegressor(**common), False),
-        "GCN + ZCP+GRAF": (GCNRegressor(use_features=True, **common), True),
-        "GIN + ZCP+GRAF": (GINRegressor(use_features=True, **common), True),
-        "GATES-style + ZCP+GRAF": (GATESRegressor(use_features=True, **common), True),
-        "XGBoost, ZCP+GRAF (same splits)": (XGBRegressor(n_jobs=1, random_state=seed), True),
+        "GCN": (GCNRegressor(**common), None),
+        "GIN": (GINRegressor(**common), None),
+        "GATES-style": (GATESRegressor(**common), None),
+        "GCN + ZCP": (GCNRegressor(**with_feats), "zcp"),
+        "GIN + ZCP": (GINRegressor(**with_feats), "zcp"),
+        "GATES-style + ZCP": (GATESRegressor(**with_feats), "zcp"),
+        "GIN + ZCP, feature_dropout=0.25": (
+            GINRegressor(feature_dropout=0.25, **with_feats),
+            "zcp",
+        ),
+        "GIN + ZCP+GRAF": (GINRegressor(**with_feats), "zcp+graf"),
+        "XGBoost, ZCP+GRAF (same splits)": (XGBRegressor(n_jobs=1, random_state=seed), "zcp+graf"),
     }
 
 
@@ -82,6 +88,7 @@ def run_quality(feats, y, seeds, runs_path: Path, names) -> pd.DataFrame:
             row = json.loads(line)
             done[(row["model"], row["n"], row["seed"])] = row
     ids = feats.index.to_numpy()
+    zcp = [c for c in feats.columns if c.startswith("zcp:")]
     todo = [(m, n, s) for s in range(seeds) for n in TRAIN_SIZES for m in names]
     with Progress() as bar, runs_path.open("a") as sink:
         task = bar.add_task("fits", total=len(todo))
@@ -89,12 +96,12 @@ def run_quality(feats, y, seeds, runs_path: Path, names) -> pd.DataFrame:
             if (name, n, seed) not in done:
                 order = np.random.default_rng(1000 + seed).permutation(len(ids))
                 tr, te = order[:n], order[n:]
-                est, uses_feats = models(seed)[name]
-                is_gnn = hasattr(est, "graph_form")
-                if not is_gnn:  # xgboost rejects '[' in column names: hand it the matrix
-                    x_tr, x_te = feats.iloc[tr].to_numpy(), feats.iloc[te].to_numpy()
-                elif uses_feats:
-                    x_tr, x_te = feats.iloc[tr], feats.iloc[te]
+                est, cols = models(seed)[name]
+                table = feats if cols == "zcp+graf" else feats[zcp]
+                if not hasattr(est, "graph_form"):  # xgboost rejects '[' in names: pass arrays
+                    x_tr, x_te = table.iloc[tr].to_numpy(), table.iloc[te].to_numpy()
+                elif cols is not None:
+                    x_tr, x_te = table.iloc[tr], table.iloc[te]
                 else:
                     x_tr, x_te = list(ids[tr]), list(ids[te])
                 t0 = time.perf_counter()

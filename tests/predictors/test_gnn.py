@@ -120,6 +120,9 @@ def test_extra_features_are_concatenated(nb201):
     assert est.uses_features_ and list(est.feature_names_in_) == cols
     assert est.model_.features[0].in_features == 3
     assert est.predict(test[cols]).shape == (200,)
+    dropped = GCNRegressor(use_features=True, feature_dropout=0.5, random_state=0, **TINY)
+    pred = dropped.fit(train[cols], train["val_accs"]).predict(test[cols])
+    assert np.isfinite(pred).all() and not np.array_equal(pred, est.predict(test[cols]))
     with pytest.raises(ValueError, match="fitted with extra features"):
         est.predict(list(test.index))
     with pytest.raises(ValueError, match="feature names"):
@@ -150,6 +153,8 @@ def test_bad_inputs_raise_clear_errors(nb201):
         est.fit(np.zeros((20, 6)), y)
     with pytest.raises(ValueError, match="set space="):
         GCNRegressor(space=None).fit(archs, y)
+    with pytest.raises(ValueError, match=r"feature_dropout must lie in \[0, 1\)"):
+        GCNRegressor(feature_dropout=1.0).fit(archs, y)
     with pytest.raises(ValueError, match="loss must be one of"):
         GCNRegressor(loss="hinge").fit(archs, y)
     feats = train[["synflow"]].copy()

@@ -107,6 +107,9 @@ class BaseGNNRegressor(RegressorMixin, BaseEstimator):
     use_features : bool, default=False
         When ``X`` is a DataFrame indexed by arch ids, also feed its columns (zero-cost proxies,
         GRAF, ...) to the head, concatenated to the graph embedding.
+    feature_dropout : float, default=0.0
+        During training, the probability of hiding an arch's whole extra-feature embedding
+        (scaled like dropout), so that the graph branch does not leave the work to features.
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the training archs (seeded) and stop when Kendall τ on
         them has not improved for ``n_iter_no_change`` epochs; the best weights are kept. Skipped
@@ -154,6 +157,7 @@ class BaseGNNRegressor(RegressorMixin, BaseEstimator):
         loss: str = "pairwise",
         margin: float = 0.1,
         use_features: bool = False,
+        feature_dropout: float = 0.0,
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 30,
@@ -172,6 +176,7 @@ class BaseGNNRegressor(RegressorMixin, BaseEstimator):
         self.loss = loss
         self.margin = margin
         self.use_features = use_features
+        self.feature_dropout = feature_dropout
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
@@ -191,6 +196,8 @@ class BaseGNNRegressor(RegressorMixin, BaseEstimator):
             value = getattr(self, name)
             if not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        if not 0.0 <= self.feature_dropout < 1.0:
+            raise ValueError(f"feature_dropout must lie in [0, 1), got {self.feature_dropout!r}")
         if not 0.0 < self.validation_fraction < 1.0:
             raise ValueError(
                 f"validation_fraction must lie in (0, 1), got {self.validation_fraction!r}"
@@ -307,7 +314,11 @@ class BaseGNNRegressor(RegressorMixin, BaseEstimator):
             encoder = None if graphs is None else self._make_encoder(graphs)
 
             net = GraphRegressionNet(
-                encoder, 0 if feats is None else feats.shape[1], self.hidden, self.dropout
+                encoder,
+                0 if feats is None else feats.shape[1],
+                self.hidden,
+                self.dropout,
+                self.feature_dropout,
             ).to(device)
             self.n_epochs_, self.best_validation_tau_ = self._train(
                 net, graphs, feats, y_std, train_idx, val_idx, rng, device

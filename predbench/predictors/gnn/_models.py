@@ -134,8 +134,16 @@ class GATESEncoder(nn.Module):
 class GraphRegressionNet(nn.Module):
     """Graph embedding (optional) ⊕ embedded extra features (optional) → MLP → one score."""
 
-    def __init__(self, encoder: nn.Module | None, n_features: int, hidden: int, dropout: float):
+    def __init__(
+        self,
+        encoder: nn.Module | None,
+        n_features: int,
+        hidden: int,
+        dropout: float,
+        feature_dropout: float = 0.0,
+    ):
         super().__init__()
+        self.feature_dropout = feature_dropout
         if encoder is None and n_features == 0:
             raise ValueError("a regression net needs a graph encoder, extra features, or both")
         self.encoder = encoder
@@ -156,5 +164,11 @@ class GraphRegressionNet(nn.Module):
         if self.encoder is not None:
             parts.append(self.encoder(batch))
         if self.features is not None:
-            parts.append(self.features(features))
+            emb = self.features(features)
+            if self.training and self.feature_dropout > 0 and self.encoder is not None:
+                # Drop the whole feature embedding of some archs, so that the graph branch
+                # keeps learning instead of leaning on the (quickly fitted) features alone.
+                keep = torch.rand(emb.shape[0], 1, device=emb.device) >= self.feature_dropout
+                emb = emb * keep / (1.0 - self.feature_dropout)
+            parts.append(emb)
         return self.head(torch.cat(parts, dim=1)).squeeze(1)
