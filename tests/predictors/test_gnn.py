@@ -10,10 +10,11 @@ import pytest
 import torch
 from scipy.stats import kendalltau
 from sklearn.base import clone
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from featurizers.spaces import InvalidArchError, get_space
+from predbench.predictors import make_predictor
 from predbench.predictors.gnn import GATESRegressor, GCNRegressor, GINRegressor
+from predbench.predictors.gnn._estimator import infer_space
 from predbench.predictors.gnn._losses import pairwise_hinge
 from tests.conftest import shared_path
 
@@ -38,15 +39,14 @@ def split(table, n_train, seed=0, n_test=1000):
 
 
 # ------------------------------------------------------------------- scikit-learn API checks
-# The generic checks feed numeric matrices; with space=None that is the documented
-# features-only mode (the graph encoder is off), so the checks test the machinery all three
-# classes share (it lives in BaseGNNRegressor; the encoder is the only difference):
-# validation, fitted attributes, pickling, feature names, determinism, sample-order invariance.
-@parametrize_with_checks(
-    [GCNRegressor(space=None, hidden=16, epochs=40, batch_size=32, random_state=0)]
+# scikit-learn's generic checks run on gcn / gin / gates with the rest of the zoo in
+# test_common.py (features-only mode, space=None: the checks feed numeric matrices).
+@pytest.mark.parametrize(
+    "name, cls", [("gcn", GCNRegressor), ("gin", GINRegressor), ("gates", GATESRegressor)]
 )
-def test_sklearn_contract(estimator, check):
-    check(estimator)
+def test_registered_in_the_zoo(name, cls):
+    est = make_predictor(name, hidden=8)
+    assert type(est) is cls and est.get_params()["n_jobs"] == 1
 
 
 def test_params_stored_untouched_and_cloneable():
@@ -147,7 +147,8 @@ def test_extra_features_are_concatenated(nb201):
     with pytest.raises(ValueError, match="feature names"):
         est.predict(test[["jacov", "synflow", "flops"]])
     # without use_features the DataFrame's columns are ignored: only the index is read
-    plain = GCNRegressor(random_state=0, **TINY).fit(train[cols], train["val_accs"])
+    plain = GCNRegressor(use_features=False, random_state=0, **TINY)
+    plain.fit(train[cols], train["val_accs"])
     assert plain.model_.features is None
     np.testing.assert_array_equal(plain.predict(test[cols]), plain.predict(list(test.index)))
 
@@ -186,6 +187,23 @@ def test_bad_inputs_raise_clear_errors(nb201):
 
 
 # ------------------------------------------------------------------------------ every space
+@pytest.mark.parametrize("space", ["nb201", "tnb101_micro", "nb101", "nb301", "tnb101_macro"])
+def test_space_auto_recognises_canonical_ids(space):
+    arch = get_space(space).sample(1, random_state=0)[0]
+    assert infer_space(arch) == space
+
+
+def test_space_auto_refuses_ambiguous_or_unknown_archs():
+    with pytest.raises(ValueError, match=r"cannot tell the search space.*pass space="):
+        infer_space("(0, 1, 2, 3, 0, 1)")  # an NB201 and a TNB101-micro tuple key
+    with pytest.raises(ValueError, match="no space's canonical id"):
+        GCNRegressor().fit(["not an arch", "x"], [1.0, 2.0])
+    est = GCNRegressor(random_state=0, **TINY).fit(get_space("nb201").sample(8, 0), np.arange(8.0))
+    assert est.space_ == "nb201"
+    with pytest.raises(InvalidArchError, match="64-41414-3_02_113"):
+        est.predict(["64-41414-3_02_113"])  # predict uses the fitted space, not a new guess
+
+
 @pytest.mark.parametrize("cls", MODELS)
 @pytest.mark.parametrize("space", ["nb201", "tnb101_micro", "nb101", "nb301", "tnb101_macro"])
 def test_fits_every_space(cls, space):

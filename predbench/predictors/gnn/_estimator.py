@@ -18,73 +18,34 @@ One base class does everything but choosing the encoder:
 
 from __future__ import annotations
 
-import contextlib
-import copy
 import math
-import os
-from collections.abc import Iterator
 from typing import Any, ClassVar
 
 import numpy as np
-import torch
-from scipy.stats import kendalltau
-from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.preprocessing import QuantileTransformer
-from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
-from ._inputs import split_input
-from ._losses import LOSSES, training_loss
+from predbench.predictors._base import BasePredictor, seed_from
 
-#: Archs per forward pass when predicting.
-PREDICT_CHUNK = 8192
+from ._inputs import split_input
+
+#: Accepted values of the ``loss`` parameter (see :mod:`._losses`).
+LOSSES: tuple[str, ...] = ("mse", "pairwise")
 #: Fewer validation archs than this and early stopping is skipped (τ on 4 archs is noise).
 MIN_VALIDATION = 5
 
 
-def _seed(random_state: Any) -> int:
-    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
-
-
-def _device(name: str) -> torch.device:
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name not in ("cpu", "cuda") and not str(name).startswith("cuda:"):
-        raise ValueError(f"device must be 'auto', 'cpu' or 'cuda', got {name!r}")
-    if str(name).startswith("cuda") and not torch.cuda.is_available():
-        raise RuntimeError(f"device={name!r} but torch sees no CUDA device; use device='cpu'")
-    return torch.device(name)
-
-
-@contextlib.contextmanager
-def _torch_session(seed: int, n_jobs: int | None, device: torch.device) -> Iterator[None]:
-    """Seeded, deterministic, thread-limited torch for one call; global state restored after."""
-    threads = torch.get_num_threads()
-    deterministic = torch.are_deterministic_algorithms_enabled()
-    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
-    devices = [device.index or 0] if device.type == "cuda" else []
-    with torch.random.fork_rng(devices=devices):
-        torch.manual_seed(seed)
-        try:
-            if n_jobs is not None:
-                torch.set_num_threads(
-                    (os.cpu_count() or 1) if n_jobs == -1 else max(1, int(n_jobs))
-                )
-            torch.use_deterministic_algorithms(True, warn_only=True)
-            yield
-        finally:
-            torch.set_num_threads(threads)
-            torch.use_deterministic_algorithms(deterministic, warn_only=warn_only)
-
-
-class BaseGNNRegressor(RegressorMixin, BaseEstimator):
+class BaseGNNRegressor(BasePredictor):
     """Graph neural network regressor over arch ids (shared machinery; use a subclass).
 
     Parameters
     ----------
-    space : str or None, default="nb201"
-        Search space of the archs in ``X``. ``None``: ``X`` is a numeric feature matrix and the
-        model is a feature-only MLP (what generic scikit-learn tooling feeds).
+    space : str or None, default="auto"
+        Search space of the archs in ``X`` (a name or alias such as ``"nb201"``). ``"auto"``:
+        the space whose canonical id the first arch is (what the suite runner's tables hold;
+        other forms such as tuple keys are ambiguous between spaces and need the name).
+        ``None``: ``X`` is a numeric feature matrix and the model is a feature-only MLP (what
+        generic scikit-learn tooling feeds).
     hidden : int, default=64
         Width of node embeddings and of the MLP layers.
     layers : int, default=3
@@ -104,9 +65,10 @@ class BaseGNNRegressor(RegressorMixin, BaseEstimator):
         Squared error on the standardised target, or the pairwise ranking hinge.
     margin : float, default=0.1
         Margin of the pairwise hinge.
-    use_features : bool, default=False
-        When ``X`` is a DataFrame indexed by arch ids, also feed its columns (zero-cost proxies,
-        GRAF, ...) to the head, concatenated to the graph embedding.
+    use_features : bool, default=True
+        When ``X`` is a DataFrame indexed by arch ids, feed its columns (zero-cost proxies,
+        GRAF, ...) to the head, concatenated to the graph embedding; ``False`` reads only the
+        index. A list of arch ids carries no columns either way.
     feature_dropout : float, default=0.0
         During training, the probability of hiding an arch's whole extra-feature embedding
         (scaled like dropout), so that the graph branch does not leave the work to features.
@@ -146,7 +108,7 @@ class BaseGNNRegressor(RegressorMixin, BaseEstimator):
 
     def __init__(
         self,
-        space: str | None = "nb201",
+        space: str | None = "auto",
         hidden: int = 64,
         layers: int = 3,
         epochs: int = 200,
@@ -156,7 +118,7 @@ class BaseGNNRegressor(RegressorMixin, BaseEstimator):
         dropout: float = 0.1,
         loss: str = "pairwise",
         margin: float = 0.1,
-        use_features: bool = False,
+        use_features: bool = True,
         feature_dropout: float = 0.0,
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
@@ -185,7 +147,7 @@ class BaseGNNRegressor(RegressorMixin, BaseEstimator):
         self.random_state = random_state
 
     # ------------------------------------------------------------------ hooks
-    def _make_encoder(self, graphs: Any) -> torch.nn.Module:
+    def _make_encoder(self, graphs: Any) -> Any:
         raise NotImplementedError
 
     # ------------------------------------------------------------ input prep
@@ -203,11 +165,13 @@ class BaseGNNRegressor(RegressorMixin, BaseEstimator):
                 f"validation_fraction must lie in (0, 1), got {self.validation_fraction!r}"
             )
 
-    def _graphs(self, archs: list[object]) -> Any:
+    def _graphs(self, archs: list[object], *, reset: bool) -> Any:
         from featurizers.graphs import arch_graphs
         from featurizers.spaces import get_space
 
-        module = get_space(self.space)
+        if reset:
+            self.space_ = infer_space(archs[0]) if self.space == "auto" else self.space
+        module = get_space(self.space_)
         ids = module.parse_many(archs)
         return ids, arch_graphs(module, ids, form=self.graph_form)
 
@@ -247,7 +211,7 @@ class BaseGNNRegressor(RegressorMixin, BaseEstimator):
         if part.archs is not None:
             if not part.archs:
                 raise ValueError("X holds no architectures")
-            ids, graphs = self._graphs(part.archs)
+            ids, graphs = self._graphs(part.archs, reset=reset)
         if reset:
             self.uses_features_ = part.features is not None
         feats = self._features(part.features, ids, reset=reset)
@@ -292,9 +256,11 @@ class BaseGNNRegressor(RegressorMixin, BaseEstimator):
         if self.space is None:
             self.n_features_in_ = feats.shape[1]
 
-        seed = _seed(self.random_state)
+        from . import _training
+
+        seed = seed_from(self.random_state)
         rng = np.random.default_rng(seed)
-        device = _device(self.device)
+        device = _training.resolve_device(self.device)
         self.y_mean_ = float(y_arr.mean())
         self.y_scale_ = float(y_arr.std()) or 1.0
         y_std = ((y_arr - self.y_mean_) / self.y_scale_).astype(np.float32)
@@ -304,80 +270,38 @@ class BaseGNNRegressor(RegressorMixin, BaseEstimator):
         if n_val < MIN_VALIDATION or n - n_val < 2:
             n_val = 0
         val_idx, train_idx = order[:n_val], order[n_val:]
+        settings = _training.TrainSettings(
+            epochs=self.epochs,
+            lr=self.lr,
+            weight_decay=self.weight_decay,
+            batch_size=self.batch_size,
+            loss=self.loss,
+            margin=self.margin,
+            n_iter_no_change=self.n_iter_no_change,
+        )
 
-        with _torch_session(seed, self.n_jobs, device):
+        with _training.torch_session(seed, self.n_jobs, device):
             from featurizers.graphs import require_torch_geometric
 
             require_torch_geometric()
             from ._models import GraphRegressionNet
 
-            encoder = None if graphs is None else self._make_encoder(graphs)
-
             net = GraphRegressionNet(
-                encoder,
+                None if graphs is None else self._make_encoder(graphs),
                 0 if feats is None else feats.shape[1],
                 self.hidden,
                 self.dropout,
                 self.feature_dropout,
             ).to(device)
-            self.n_epochs_, self.best_validation_tau_ = self._train(
-                net, graphs, feats, y_std, train_idx, val_idx, rng, device
+            self.n_epochs_, self.best_validation_tau_ = _training.train(
+                net, graphs, feats, y_std, train_idx, val_idx, rng, device, settings
             )
             # Predictions run in float64: a row's prediction then does not depend on which other
             # rows share its batch (float32 matmuls round differently per batch shape).
             self.model_ = net.cpu().double().eval()
-            scores = self._scores(graphs, feats, torch.device("cpu"))
+            scores = _training.scores(self.model_, graphs, feats, device)
         self._calibrate(scores, y_arr)
         return self
-
-    def _inputs_at(self, graphs, feats, idx, device, dtype=torch.float32):
-        batch = None if graphs is None else graphs.to_batch(idx).to(device)
-        if batch is not None and dtype != torch.float32:
-            batch.x = batch.x.to(dtype)
-            if "edge_attr" in batch:
-                batch.edge_attr = batch.edge_attr.to(dtype)
-        f = None if feats is None else torch.from_numpy(feats[idx]).to(device, dtype)
-        return batch, f
-
-    def _train(self, net, graphs, feats, y_std, train_idx, val_idx, rng, device):
-        opt = torch.optim.Adam(net.parameters(), lr=self.lr, weight_decay=self.weight_decay)
-        schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=self.epochs)
-        y_t = torch.from_numpy(y_std).to(device)
-        bs = min(self.batch_size, len(train_idx))
-        best_tau, best_state, stale = -np.inf, None, 0
-        epochs_run = 0
-        for epoch in range(1, self.epochs + 1):
-            epochs_run = epoch
-            net.train()
-            perm = train_idx[rng.permutation(len(train_idx))]
-            n_batches = max(1, len(perm) // bs)  # drop the ragged tail: batch norm-free, but
-            for b in range(n_batches):  # a 1-arch batch has no pair for the ranking loss
-                idx = perm[b * bs : (b + 1) * bs] if b < n_batches - 1 else perm[b * bs :]
-                batch, f = self._inputs_at(graphs, feats, idx, device)
-                scores = net(batch, f)
-                loss = training_loss(self.loss, scores, y_t[idx], self.margin)
-                opt.zero_grad(set_to_none=True)
-                loss.backward()
-                opt.step()
-            schedule.step()
-            if len(val_idx):
-                net.eval()
-                with torch.no_grad():
-                    batch, f = self._inputs_at(graphs, feats, val_idx, device)
-                    pred = net(batch, f).cpu().numpy()
-                tau = kendalltau(pred, y_std[val_idx]).statistic
-                tau = -1.0 if not np.isfinite(tau) else float(tau)
-                if tau > best_tau:
-                    best_tau, stale = tau, 0
-                    best_state = copy.deepcopy(net.state_dict())
-                else:
-                    stale += 1
-                    if stale >= self.n_iter_no_change:
-                        break
-        if best_state is not None:
-            net.load_state_dict(best_state)
-            return epochs_run, best_tau
-        return epochs_run, None
 
     def _calibrate(self, scores: np.ndarray, y: np.ndarray) -> None:
         """Map net outputs to the target scale with an increasing affine fit on the training set."""
@@ -395,18 +319,6 @@ class BaseGNNRegressor(RegressorMixin, BaseEstimator):
         self.calibration_ = (float(slope), float(intercept))
 
     # ---------------------------------------------------------------- predict
-    def _scores(self, graphs, feats, device) -> np.ndarray:
-        n = len(graphs) if graphs is not None else feats.shape[0]
-        out = np.empty(n, dtype=np.float64)
-        net = self.model_.to(device).eval()
-        with torch.no_grad():
-            for start in range(0, n, PREDICT_CHUNK):
-                idx = np.arange(start, min(n, start + PREDICT_CHUNK))
-                batch, f = self._inputs_at(graphs, feats, idx, device, torch.float64)
-                out[idx] = net(batch, f).cpu().numpy()
-        self.model_ = net.cpu()
-        return out
-
     def predict(self, X: Any) -> np.ndarray:
         """Predicted target for each arch (row) of ``X``; 1-D float array.
 
@@ -417,12 +329,33 @@ class BaseGNNRegressor(RegressorMixin, BaseEstimator):
         _, graphs, feats = self._split(X, reset=False)
         if graphs is None and feats is None:
             raise ValueError("X holds no architectures")
-        device = _device(self.device)
-        seed = _seed(self.random_state)
-        with _torch_session(seed, self.n_jobs, device):
-            scores = self._scores(graphs, feats, device)
+        from . import _training
+
+        device = _training.resolve_device(self.device)
+        with _training.torch_session(seed_from(self.random_state), self.n_jobs, device):
+            scores = _training.scores(self.model_, graphs, feats, device)
         slope, intercept = self.calibration_
         return slope * scores + intercept
+
+
+def infer_space(arch: object) -> str:
+    """The one space whose canonical id ``arch`` is; a clear error when none or several are."""
+    from featurizers.spaces import SPACES, get_space
+
+    hits = []
+    for name in SPACES:
+        try:
+            if isinstance(arch, str) and get_space(name).parse(arch) == arch:
+                hits.append(name)
+        except (ValueError, TypeError, KeyError):
+            continue
+    if len(hits) != 1:
+        found = f"the canonical id of {hits}" if hits else "no space's canonical id"
+        raise ValueError(
+            f"space='auto' cannot tell the search space of arch {arch!r}: it is {found}; "
+            f"pass space= one of {sorted(SPACES)}"
+        )
+    return hits[0]
 
 
 class GCNRegressor(BaseGNNRegressor):
@@ -435,7 +368,7 @@ class GCNRegressor(BaseGNNRegressor):
     summary = "graph convolutional network over the op-as-node cell graph"
     graph_form = "op_node"
 
-    def _make_encoder(self, graphs: Any) -> torch.nn.Module:
+    def _make_encoder(self, graphs: Any) -> Any:
         from ._models import GCNEncoder
 
         return GCNEncoder(graphs.num_node_features, self.hidden, self.layers, self.dropout)
@@ -451,7 +384,7 @@ class GINRegressor(BaseGNNRegressor):
     summary = "graph isomorphism network over the op-as-node cell graph"
     graph_form = "op_node"
 
-    def _make_encoder(self, graphs: Any) -> torch.nn.Module:
+    def _make_encoder(self, graphs: Any) -> Any:
         from ._models import GINEncoder
 
         return GINEncoder(graphs.num_node_features, self.hidden, self.layers, self.dropout)
@@ -467,7 +400,7 @@ class GATESRegressor(BaseGNNRegressor):
     summary = "GATES-style gated data-flow encoder over the op-on-edge cell graph"
     graph_form = "op_edge"
 
-    def _make_encoder(self, graphs: Any) -> torch.nn.Module:
+    def _make_encoder(self, graphs: Any) -> Any:
         from ._models import GATESEncoder
 
         return GATESEncoder(

@@ -12,9 +12,6 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-#: Accepted values of the ``loss`` parameter.
-LOSSES: tuple[str, ...] = ("mse", "pairwise")
-
 
 def pairwise_hinge(scores: torch.Tensor, y: torch.Tensor, margin: float) -> torch.Tensor:
     """Mean hinge over all ordered pairs of the batch with ``y_i > y_j``; 0 when there are none."""
