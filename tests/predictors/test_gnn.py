@@ -74,25 +74,6 @@ def test_same_seed_same_predictions_and_no_global_side_effects(cls, nb201):
     assert torch.equal(torch.random.get_rng_state(), rng_state)
 
 
-def _fit_predict(est, train_archs, y, test_archs):
-    return est.fit(train_archs, y).predict(test_archs)
-
-
-@pytest.mark.slow
-def test_worker_processes_reproduce_in_process_fits(nb201):
-    """What a runner with --jobs does: fit clones in other processes, get the same numbers."""
-    from joblib import Parallel, delayed
-
-    train, test = split(nb201, 64, n_test=100)
-    args = (list(train.index), train["val_accs"].to_numpy(), list(test.index))
-    ests = [GINRegressor(random_state=s, **TINY) for s in (0, 1)]
-    remote = Parallel(n_jobs=2, backend="loky")(
-        delayed(_fit_predict)(clone(e), *args) for e in ests
-    )
-    for est, got in zip(ests, remote, strict=True):
-        np.testing.assert_array_equal(got, _fit_predict(clone(est), *args))
-
-
 def test_pickle_round_trip_predicts_the_same(nb201):
     train, test = split(nb201, 64, n_test=100)
     est = GATESRegressor(random_state=0, **TINY).fit(list(train.index), train["val_accs"])
