@@ -27,6 +27,7 @@ from predbench.predictors._trees import (
     TunedXGBPredictor,
     XGBPredictor,
 )
+from predbench.predictors.gnn import GATESRegressor, GCNRegressor, GINRegressor
 
 #: Name → predictor class, in the order ``predbench predictors`` lists them.
 PREDICTORS: dict[str, type[BasePredictor]] = {
@@ -40,6 +41,9 @@ PREDICTORS: dict[str, type[BasePredictor]] = {
     "mlp": MLPPredictor,
     "ridge": RidgePredictor,
     "single_proxy": SingleProxy,
+    "gcn": GCNRegressor,
+    "gin": GINRegressor,
+    "gates": GATESRegressor,
 }
 
 
@@ -67,6 +71,9 @@ __all__ = [
     "PREDICTORS",
     "BasePredictor",
     "FailedProxyClipper",
+    "GATESRegressor",
+    "GCNRegressor",
+    "GINRegressor",
     "GPPredictor",
     "LGBMPredictor",
     "MLPPredictor",
