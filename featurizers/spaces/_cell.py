@@ -101,7 +101,9 @@ class EdgeCellSpace:
                 if v not in self.ops:
                     raise InvalidArchError(self.name, arch, self.expected, f"unknown op {v!r}")
                 out.append(self.ops.index(v))
-            elif isinstance(v, (int, np.integer)) and not isinstance(v, bool) and 0 <= v < self.n_ops:
+            elif (
+                isinstance(v, (int, np.integer)) and not isinstance(v, bool) and 0 <= v < self.n_ops
+            ):
                 out.append(int(v))
             else:
                 raise InvalidArchError(
@@ -122,20 +124,26 @@ class EdgeCellSpace:
                 for group, pos in zip(m.groups(), self.id_groups, strict=True):
                     op = self.token_to_op(group)
                     if op is None:
-                        raise InvalidArchError(self.name, arch, self.expected, f"unknown op {group!r}")
+                        raise InvalidArchError(
+                            self.name, arch, self.expected, f"unknown op {group!r}"
+                        )
                     values[pos] = op
                 return self._ops_from_values(values, arch)
             if text[:1] in "([" and text[-1:] in ")]":
                 try:
                     value = ast.literal_eval(text)
                 except (ValueError, SyntaxError) as exc:
-                    raise InvalidArchError(self.name, arch, self.expected, "not a tuple literal") from exc
+                    raise InvalidArchError(
+                        self.name, arch, self.expected, "not a tuple literal"
+                    ) from exc
                 if isinstance(value, (tuple, list)):
                     return self._ops_from_values(list(value), arch)
             raise InvalidArchError(self.name, arch, self.expected)
         if isinstance(arch, np.ndarray):
             if arch.ndim != 1:
-                raise InvalidArchError(self.name, arch, self.expected, f"array of shape {arch.shape}")
+                raise InvalidArchError(
+                    self.name, arch, self.expected, f"array of shape {arch.shape}"
+                )
             return self._ops_from_values(arch.tolist(), arch)
         if isinstance(arch, (tuple, list)):
             return self._ops_from_values(list(arch), arch)

@@ -13,6 +13,10 @@ A task is a value. Its three tables share one index, the space's canonical arch 
     confused with a missing one.
 ``proxy_times``
     Seconds spent computing each recorded proxy, where the files record it; NaN otherwise.
+
+Two optional tables describe where the numbers came from: ``units`` (column → unit text, shown by
+``predbench data show``) and ``cross_checks`` (one row per column recorded by more than one source
+file, saying how far the files agree on the archs they share; see :mod:`predbench.data.tasks`).
 """
 
 from __future__ import annotations
@@ -60,6 +64,11 @@ class Task:
         Registry names of the files the task was read from (empty for a user's own file).
     notes
         Free text: caveats of the sources (units, placeholders) shown by ``predbench data show``.
+    units
+        Unit of each target / proxy column that has one (``{"val_accuracy": "%"}``).
+    cross_checks
+        Agreement of source files that record the same column for the same archs (columns
+        ``column, kept, other, n_shared, n_equal, n_differ, max_abs_diff, spearman``), or ``None``.
     """
 
     space: str
@@ -69,6 +78,8 @@ class Task:
     proxy_times: pd.DataFrame
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    units: dict[str, str] = field(default_factory=dict)
+    cross_checks: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
         index = self.targets.index
@@ -92,7 +103,9 @@ class Task:
     def __len__(self) -> int:
         return len(self.targets.index)
 
-    def archs_with(self, target: str | None = None, proxies: tuple[str, ...] | str = ()) -> pd.Index:
+    def archs_with(
+        self, target: str | None = None, proxies: tuple[str, ...] | str = ()
+    ) -> pd.Index:
         """Archs that have ``target`` and every proxy in ``proxies`` recorded (not NaN).
 
         ``proxies="all"`` means every proxy column of the task. Failed proxies (−1e8) count as

@@ -1,0 +1,40 @@
+"""Benchmark data: the file registry, checksummed downloads, and tasks built from the files.
+
+Typical use::
+
+    from predbench.data import load_task
+    task = load_task("nb201/cifar10")
+    task.targets["val_accuracy"], task.proxies["synflow"]
+
+* :func:`fetch` / :func:`fetch_all` — registry files into the cache (sha256-checked; pooch).
+  ``PREDBENCH_MIRROR`` (folder or URL) replaces the upstream hosts, ``PREDBENCH_CACHE`` the cache.
+* :func:`load_task` / :func:`list_tasks` / :data:`TASKS` — the shipped tasks.
+* :func:`load_task_from_file` — a task from a user's own JSON or CSV.
+"""
+
+from .byo import load_task_from_file
+from .download import DataIntegrityError, cache_dir, fetch, fetch_all
+from .readers import ArchParseError, MalformedFileError
+from .registry import RegistryEntry, load_registry
+from .task import FAILED_PROXY, PROXY_NAMES, Task
+from .tasks import TASKS, TaskInfo, list_tasks, load_task, task_info
+
+__all__ = [
+    "FAILED_PROXY",
+    "PROXY_NAMES",
+    "TASKS",
+    "ArchParseError",
+    "DataIntegrityError",
+    "MalformedFileError",
+    "RegistryEntry",
+    "Task",
+    "TaskInfo",
+    "cache_dir",
+    "fetch",
+    "fetch_all",
+    "list_tasks",
+    "load_registry",
+    "load_task",
+    "load_task_from_file",
+    "task_info",
+]

@@ -1,0 +1,99 @@
+"""A task from the user's own file: NAS-Bench-Suite-Zero style JSON or a CSV keyed by arch.
+
+JSON (``.json``): ``{dataset: {arch: {proxy: {"score": x, "time": s}, "val_accuracy": v}}}``, with
+or without a top-level benchmark level (``{"nasbench201": {dataset: ...}}``, as in NASLib's
+``zc_nasbench*.json``), proxies as ``{"score", "time"}`` objects or bare scores. Every numeric
+field that is not a proxy is a target.
+
+CSV (``.csv``): an arch column (``arch`` or ``net`` unless ``arch_column`` names it), proxy
+columns named after the 13 proxies (plus ``proxies=``), optional ``<proxy>_time`` columns, and any
+other numeric columns as targets (``val_accs`` is read as ``val_accuracy``).
+
+Arch keys may take any form the space parses (see ``featurizers.spaces``); an unknown key raises
+:class:`~predbench.data.readers.ArchParseError` naming the file, the row and the accepted forms.
+Two rows naming the same arch with different values are an error too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from featurizers.spaces import space_name
+
+from .readers import MalformedFileError, read_csv_table, read_suite_json
+from .task import Task
+from .tasks import TaskInfo, merge_tables
+
+_FORMATS = {".json": "json", ".csv": "csv"}
+
+
+def load_task_from_file(
+    path: str | Path,
+    space: str,
+    name: str | None = None,
+    *,
+    dataset: str | None = None,
+    arch_column: str | None = None,
+    proxies: Iterable[str] = (),
+    format: str | None = None,
+) -> Task:
+    """Read a user's benchmark file into a :class:`Task`.
+
+    Parameters
+    ----------
+    path
+        JSON or CSV file (see the module docstring for the layouts).
+    space
+        Search space of the archs (``"nb201"``, an alias such as ``"nasbench201"`` works).
+    name
+        Task name (default: the JSON dataset, else the file name without suffix).
+    dataset
+        JSON only: which dataset to read when the file holds several.
+    arch_column
+        CSV only: column with the arch keys (default ``arch``, then ``net``).
+    proxies
+        CSV only: extra columns to read as proxies besides the 13 standard ones.
+    format
+        ``"json"`` or ``"csv"``; by default taken from the file suffix.
+
+    Returns
+    -------
+    Task
+        Indexed by the space's canonical ids; ``sources`` is empty.
+    """
+    path = Path(path)
+    space = space_name(space)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    kind = format or _FORMATS.get(path.suffix.lower())
+    if kind not in ("json", "csv"):
+        raise MalformedFileError(
+            f"{path}: cannot tell the format from the suffix {path.suffix!r}; pass "
+            "format='json' or format='csv'"
+        )
+    if kind == "json":
+        if arch_column is not None or tuple(proxies):
+            raise ValueError("arch_column= and proxies= apply to CSV files only")
+        table = read_suite_json(path, space, dataset=dataset, on_duplicate="error")
+        chosen = table.dataset
+    else:
+        if dataset is not None:
+            raise ValueError("dataset= applies to JSON files only")
+        table = read_csv_table(
+            path, space, arch_column=arch_column, proxies=proxies, on_duplicate="error"
+        )
+        chosen = None
+    if not len(table.targets.index):
+        raise MalformedFileError(f"{path}: holds no architectures")
+    info = TaskInfo(
+        space=space,
+        name=name or chosen or path.stem,
+        description=str(path),
+        sources=(),
+        n_archs=len(table.targets.index),
+        targets=tuple(table.targets.columns),
+        proxies=tuple(table.proxies.columns),
+        notes=(f"Read from {path}.",),
+    )
+    return merge_tables(info, [(path.name, table)])
