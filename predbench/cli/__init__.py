@@ -19,7 +19,7 @@ app = typer.Typer(
 )
 
 #: Modules of this package that register commands, in help order.
-COMMAND_MODULES: tuple[str, ...] = ("data",)
+COMMAND_MODULES: tuple[str, ...] = ("data", "search")
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"{__name__}.{_name}").register(app)

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from predbench.search._domain import SearchDomain
 
@@ -89,6 +90,9 @@ class TabularOracle:
         first, then in its recorded ``proxies`` (a zero-cost score as a cheap fitness).
     objectives
         Objective names or :class:`Objective` values (see :func:`parse_objectives`).
+    archs
+        Restrict the domain to these canonical ids (e.g. the space's valid cells); ``None``: every
+        arch with the objectives recorded.
     max_queries
         Most distinct archs that may be evaluated; ``None``: no limit.
 
@@ -108,6 +112,7 @@ class TabularOracle:
         task: object,
         objectives: str | Sequence[str | Objective] = "val_accuracy",
         *,
+        archs: Iterable[str] | None = None,
         max_queries: int | None = None,
     ):
         self.objectives = parse_objectives(objectives)
@@ -121,6 +126,14 @@ class TabularOracle:
             if any(h in obj.name for h in HARDWARE_HINTS):
                 known &= ~(values[:, j] < 0)
         index = task.targets.index  # type: ignore[attr-defined]
+        if archs is not None:
+            allowed = pd.Index(list(archs))
+            outside = allowed.difference(index)
+            if len(outside):
+                raise KeyError(
+                    f"task {self.task_key}: domain arch {outside[0]!r} is not in the task"
+                )
+            known &= index.isin(allowed)
         if not known.any():
             raise ValueError(
                 f"task {self.task_key}: no arch has every objective {self.names} recorded"

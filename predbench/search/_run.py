@@ -171,12 +171,10 @@ def queries_to_reach(trajectory: pd.DataFrame, threshold: float, maximize: bool 
     return float(trajectory["query"].iloc[idx[0]]) if idx.size else float("nan")
 
 
-def top_fraction_threshold(
-    task: Any, objective: Objective | str = "val_accuracy", fraction: float = 0.01
-) -> float:
-    """Value an arch must reach to be in the best ``fraction`` of the oracle's domain."""
-    obj = objective if isinstance(objective, Objective) else Objective(objective)
-    values = TabularOracle(task, [obj])._values[:, 0]
+def top_fraction_threshold(oracle: TabularOracle, fraction: float = 0.01) -> float:
+    """Value an arch must reach to be among the best ``fraction`` of the oracle's domain (by the
+    first objective; at least one arch qualifies)."""
+    obj = oracle.objectives[0]
+    values = oracle._values[:, 0] * obj.sign
     k = max(1, int(np.floor(fraction * values.size)))
-    ordered = np.sort(values * obj.sign)[::-1]
-    return float(ordered[k - 1] * obj.sign)
+    return float(np.sort(values)[::-1][k - 1] * obj.sign)
