@@ -15,8 +15,15 @@ Every space module exposes at least:
 ``mutate(arch, random_state) -> str`` / ``neighbours(arch) -> list[str]``
     The local moves used by evolution and local search.
 
-Spaces small enough to enumerate also expose ``all_archs()``. Spaces with ops on edges expose the
-``(n, n_edges)`` ops array (``to_ops`` / ``from_ops``) that vectorized featurizers work on.
+Spaces small enough to enumerate also expose ``all_archs()``. Every space exposes the arrays that
+vectorized featurizers work on:
+
+* ``nb201``, ``tnb101_micro``: ``(n, 6)`` ops per edge (``to_ops`` / ``from_ops``);
+* ``tnb101_macro``: ``(n, 6)`` module codes right-padded with 0 (``to_ops``), plus per-module
+  ``out_channels``, ``strides``, ``channel_doubling``, ``resolution_divisor``;
+* ``nb101``: ``to_arrays`` → adjacency ``(n, 7, 7)``, ops ``(n, 7)`` (padding -1), node counts;
+  ``graph_hash`` gives NAS-Bench-101's own hash;
+* ``nb301``: ``to_arrays`` → ops and input nodes, each ``(n, 2, 8)`` (cell × edge).
 
 Use :func:`get_space` to go from a name (or alias such as ``"nasbench201"``) to the module.
 """

@@ -12,8 +12,9 @@ without any table. Nodes 1, 2, … are listed in order as ``op~inputs`` separate
 is ``c3`` (conv3x3-bn-relu), ``c1`` (conv1x1-bn-relu), ``mp`` (maxpool3x3) or ``out`` (the output,
 always last), and inputs are the digits of the nodes feeding it (0 = the cell input), ascending::
 
-    c3~0|c3~0|c1~0|mp~1|c3~2|out~345
+    c3~0|c3~0|mp~2|c3~3|c1~014|out~35
 
+(the first cell of NAS-Bench-101's table, hash ``00005c142e6f48ac74fdcf73e3439874``).
 Among all numberings of the interior nodes that keep every edge pointing forward, the canonical one
 has the smallest key (interior ops in node order with c3 < c1 < mp, then the upper-triangle
 adjacency bits row by row); isomorphic cells share that set of numberings, hence the id.
@@ -30,6 +31,13 @@ Accepted forms (see :func:`parse`):
 
 A NAS-Bench-101 hash cannot be turned back into a cell without the benchmark's table, so it is not
 accepted; :func:`graph_hash` computes it from any form above, to join with NAS-Bench-101 tables.
+
+Keys in files: NAS-Bench-Suite-Zero's ``nb101_zen.zip`` lists NAS-Bench-101's own pruned cells
+(10,250 keys, 10,250 ids), but its pilot ``zc_nasbench101.json`` lists raw 7-node samples before
+pruning: 500 keys are only 292 cells (55 of them the bare input → output cell). Keys of one cell
+carry up to 3 distinct ``val_accuracy`` values (NAS-Bench-101 trained each cell 3 times and its
+query returns one run at random) and, for 6 cells, different ``params``/``flops`` (the proxies were
+apparently computed on the unpruned specs). Readers must aggregate rows by canonical id.
 
 Arrays for featurizers (:func:`to_arrays`): ``adjacency`` ``(n, 7, 7)`` uint8, ``ops`` ``(n, 7)``
 int8 in NASLib codes (padding nodes -1) and ``n_nodes`` ``(n,)``, all in the canonical numbering
@@ -530,7 +538,8 @@ def neighbours(arch: object) -> list[str]:
     cell added or removed (then pruned again). Sorted, without ``arch`` itself.
 
     An edge to or from a node outside the pruned cell would leave that node dangling, so single
-    changes never grow the cell; removals can shrink it.
+    changes never grow the cell; removals can shrink it. The 2-node cell (input → output) thus has
+    no neighbour; :func:`mutate` can still grow it.
     """
     parent = parse(arch)
     adj, ops, n = to_arrays([parent])

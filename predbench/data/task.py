@@ -67,8 +67,9 @@ class Task:
     units
         Unit of each target / proxy column that has one (``{"val_accuracy": "%"}``).
     cross_checks
-        Agreement of source files that record the same column for the same archs (columns
-        ``column, kept, other, n_shared, n_equal, n_differ, max_abs_diff, spearman``), or ``None``.
+        Agreement of source files that record the same column for the same archs, one row per
+        (column, later file): ``column, kind, kept, other, n_shared, n_equal, n_differ,
+        max_abs_diff, median_rel_diff, spearman``; ``None`` when not computed.
     """
 
     space: str

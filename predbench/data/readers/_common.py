@@ -154,9 +154,10 @@ def table_from_columns(
 def compare_values(kept: np.ndarray, other: np.ndarray) -> dict[str, float | int]:
     """How far two recordings of the same column agree on the archs both hold.
 
-    ``n_shared`` counts archs with a value in both; ``n_equal`` exact equality (two failed
-    proxies are equal); ``max_abs_diff`` / ``median_rel_diff`` are taken over pairs where neither
-    is :data:`FAILED_PROXY`, ``spearman`` too (NaN below 3 pairs or for constant columns).
+    ``n_shared`` counts archs with a value in both, ``n_equal`` / ``n_differ`` those with exactly
+    the same / another value (two failed proxies are equal). Over pairs where neither value is
+    :data:`FAILED_PROXY`: ``max_abs_diff``, ``median_rel_diff`` (median of |a − b| / max(|a|, |b|)
+    among pairs that differ) and ``spearman`` (NaN below 3 pairs or for a constant column).
     """
     both = ~np.isnan(kept) & ~np.isnan(other)
     a, b = kept[both], other[both]
