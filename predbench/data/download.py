@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -252,7 +253,7 @@ def _cached(entry: RegistryEntry) -> Path | None:
     return None
 
 
-def fetch(name: str, *, progress: bool = False) -> Path:
+def fetch(name: str, *, progress: bool | None = None) -> Path:
     """Local path of registry file ``name``, downloading and verifying it first if needed.
 
     Parameters
@@ -260,7 +261,8 @@ def fetch(name: str, *, progress: bool = False) -> Path:
     name
         Registry name, the mirror-relative path ``<owner>__<repo>/<path>``.
     progress
-        Draw a progress bar on stderr while downloading (nothing is drawn for a cached file).
+        Draw a progress bar on stderr while downloading (nothing is drawn for a cached file);
+        default: when stderr is a terminal.
 
     Raises
     ------
@@ -272,12 +274,17 @@ def fetch(name: str, *, progress: bool = False) -> Path:
     return fetch_all([name], progress=progress)[name]
 
 
-def fetch_all(names: Iterable[str] | None = None, *, progress: bool = True) -> dict[str, Path]:
+def fetch_all(
+    names: Iterable[str] | None = None, *, progress: bool | None = None
+) -> dict[str, Path]:
     """Fetch several registry files (default: all of them); name → local path.
 
     Files already in the cache with the right size and hash are not downloaded again; progress
-    bars (one per file and one overall) are drawn only when something is downloaded.
+    bars (one per file and one overall) are drawn only when something is downloaded, and by
+    default only when stderr is a terminal.
     """
+    if progress is None:
+        progress = sys.stderr.isatty()
     registry = load_registry()
     entries = [registry[n] for n in (registry if names is None else names)]
     out: dict[str, Path] = {}

