@@ -144,19 +144,36 @@ class ArchFeaturizer(TransformerMixin, BaseEstimator):
         raise NotImplementedError
 
 
+def flatten_rows(values: np.ndarray) -> np.ndarray:
+    """``(n, a, b, ...)`` → ``(n, a·b·...)``, also for ``n = 0`` (where ``reshape(n, -1)`` fails)."""
+    return values.reshape(values.shape[0], int(np.prod(values.shape[1:], dtype=np.int64)))
+
+
 def frame_from_blocks(
     blocks: list[np.ndarray], names: Iterable[str], index: pd.Index
 ) -> pd.DataFrame:
-    """One DataFrame from column blocks; each block stays one dtype (one pandas block)."""
+    """One DataFrame from column blocks, keeping each block's dtype.
+
+    Blocks of one dtype are joined first (one pandas block per dtype), then the columns are put
+    back in ``names`` order: a few hundred small blocks would otherwise cost more than the
+    features themselves.
+    """
     names = list(names)
     widths = [b.shape[1] for b in blocks]
     if sum(widths) != len(names):
         raise AssertionError(f"{sum(widths)} feature columns for {len(names)} names")
-    bounds = np.cumsum([0, *widths])
-    frames = [
-        pd.DataFrame(block, index=index, columns=names[a:b], copy=False)
-        for block, a, b in zip(blocks, bounds[:-1], bounds[1:], strict=True)
-    ]
-    if not frames:
+    if not blocks:
         return pd.DataFrame(index=index)
-    return pd.concat(frames, axis=1, copy=False) if len(frames) > 1 else frames[0]
+    bounds = np.cumsum([0, *widths])
+    by_dtype: dict[np.dtype, list[int]] = {}
+    for i, block in enumerate(blocks):
+        by_dtype.setdefault(block.dtype, []).append(i)
+    frames = []
+    for members in by_dtype.values():
+        values = np.hstack([blocks[i] for i in members]) if len(members) > 1 else blocks[members[0]]
+        columns = [n for i in members for n in names[bounds[i] : bounds[i + 1]]]
+        frames.append(pd.DataFrame(values, index=index, columns=columns, copy=False))
+    if len(frames) == 1:
+        return frames[0]
+    frame = pd.concat(frames, axis=1, copy=False)
+    return frame[names]

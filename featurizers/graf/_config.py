@@ -27,7 +27,10 @@ import itertools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+
+import numpy as np
 
 #: Default configs, entry for entry the reference's ``graf_nas/configs/<space>.json`` @ 635defe.
 NB201_OPS = ("skip_connect", "none", "nor_conv_3x3", "nor_conv_1x1", "avg_pool_3x3")
@@ -165,3 +168,20 @@ def _expand(entry: Mapping, where: str) -> tuple[tuple[str, ...], ...]:
     if any(not s for s in subsets):
         raise ValueError(f"{where}: empty op subset in {list(allowed)}")
     return tuple(subsets)
+
+
+@cache
+def subset_masks(ops: tuple[str, ...], subsets: tuple[tuple[str, ...], ...]) -> np.ndarray:
+    """Bitmask per subset over op positions in ``ops`` (bit i set: ``ops[i]`` in the subset).
+
+    Cached per (op list, subsets): a fitted config asks for the same masks on every call.
+    """
+    index = {op: i for i, op in enumerate(ops)}
+    masks = np.asarray([sum(1 << index[op] for op in s) for s in subsets], dtype=np.int64)
+    masks.flags.writeable = False
+    return masks
+
+
+def member_table(ops: tuple[str, ...], subsets: tuple[tuple[str, ...], ...]) -> np.ndarray:
+    """``(S, len(ops))`` bool: op ``i`` belongs to subset ``s``."""
+    return ((subset_masks(ops, subsets)[:, None] >> np.arange(len(ops))) & 1).astype(bool)

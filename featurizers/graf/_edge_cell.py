@@ -19,8 +19,9 @@ ordinary op):
 
 How: the DAG's input→output paths are known per space (:mod:`featurizers._cellgraph`). For every
 arch and path, a bitmask of the ops used on it is one OR over the path's edges; a path lies in
-the S-subgraph iff its mask has no bit outside S. All subsets are then one broadcast comparison,
-so the whole NB201 space (15,625 cells × 31 subsets) takes a few milliseconds.
+the S-subgraph iff its mask has no bit outside S, and the best length per subset comes from one
+pass over the op bits (:func:`featurizers._dagpaths.subset_path_lengths`). The whole NB201 space
+(15,625 cells × 31 subsets) takes a few milliseconds.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from types import ModuleType
 import numpy as np
 
 from .._cellgraph import CellGraph, space_cell_graph
-from ._config import Group
+from .._dagpaths import subset_path_lengths
+from ._config import Group, member_table, subset_masks
 
 GROUPS_WITH_SUBSETS = ("min_path_len", "max_op_on_path", "node_degree")
 GROUPS_WITHOUT_SUBSETS = ("op_count",)
@@ -47,6 +49,7 @@ class EdgeCellGraf:
     def __init__(self, space_name: str, ops: Sequence[str]) -> None:
         self.space_name = space_name
         self.ops = tuple(ops)
+        self.subset_ops = self.ops
 
     def check_space(self, space: ModuleType) -> None:
         if tuple(space.OPS) != self.ops[: len(space.OPS)]:
@@ -89,8 +92,8 @@ class EdgeCellGraf:
             if group.subsets is None:
                 counts = ops[:, :, None] == np.arange(len(self.ops), dtype=ops.dtype)
                 return [counts.sum(axis=1, dtype=np.int8)]
-            member = self._members(group.subsets)[:, ops]  # (S, n, E)
-            return [member.sum(axis=2, dtype=np.int8).T]
+            member = self._members(group.subsets).T.astype(np.int64)  # (n_ops, S)
+            return [(self._op_counts(ops, range(ops.shape[1])) @ member).astype(np.int8)]
         if group.name in ("min_path_len", "max_op_on_path"):
             return [self._path_lengths(graph, group, ops)]
         if group.name == "node_degree":
@@ -98,34 +101,44 @@ class EdgeCellGraf:
         raise KeyError(group.name)
 
     def _masks(self, subsets: tuple[tuple[str, ...], ...]) -> np.ndarray:
-        index = {op: i for i, op in enumerate(self.ops)}
-        return np.asarray([sum(1 << index[op] for op in s) for s in subsets], dtype=np.int64)
+        return subset_masks(self.ops, subsets)
 
     def _members(self, subsets: tuple[tuple[str, ...], ...]) -> np.ndarray:
         """``(S, n_ops)`` bool: op id in subset."""
-        masks = self._masks(subsets)
-        return ((masks[:, None] >> np.arange(len(self.ops))) & 1).astype(bool)
+        return member_table(self.ops, subsets)
 
     def _path_lengths(self, graph: CellGraph, group: Group, ops: np.ndarray) -> np.ndarray:
         bits = np.left_shift(1, ops.astype(np.int64))  # (n, E)
         used = np.stack(
             [np.bitwise_or.reduce(bits[:, list(p)], axis=1) for p in graph.paths], axis=1
-        )  # (n, P)
-        outside = ~self._masks(group.subsets)  # (S,)
-        inside = (used[:, :, None] & outside[None, None, :]) == 0  # (n, P, S)
-        lengths = np.asarray([len(p) for p in graph.paths], dtype=np.int8)[None, :, None]
-        if group.name == "min_path_len":
-            filler = np.int8(graph.n_edges)
-            return np.where(inside, lengths, filler).min(axis=1)
-        return np.where(inside, lengths, np.int8(0)).max(axis=1)
+        )  # (n, P): ops on each path
+        lengths = np.asarray([len(p) for p in graph.paths])
+        longest = group.name == "max_op_on_path"
+        best = subset_path_lengths(
+            used,
+            np.ones(used.shape, dtype=bool),
+            lengths,
+            self._masks(group.subsets),
+            len(self.ops),
+            longest=longest,
+        )
+        if longest:
+            return np.maximum(best, np.int8(0))
+        return np.where(best == 127, np.int8(graph.n_edges), best)
 
     def _degrees(self, graph: CellGraph, group: Group, ops: np.ndarray) -> list[np.ndarray]:
-        member = self._members(group.subsets)[:, ops]  # (S, n, E)
-        leaving = member[:, :, list(graph.leaving_input)].sum(axis=2, dtype=np.int8).T
-        entering = member[:, :, list(graph.entering_output)].sum(axis=2, dtype=np.int8).T
-        mean = member.sum(axis=2).T / graph.n_nodes  # float64, exact k / n_nodes
+        member = self._members(group.subsets).T.astype(np.int64)  # (n_ops, S)
+        leaving = (self._op_counts(ops, graph.leaving_input) @ member).astype(np.int8)
+        entering = (self._op_counts(ops, graph.entering_output) @ member).astype(np.int8)
+        edges = self._op_counts(ops, range(graph.n_edges)) @ member
+        mean = edges / graph.n_nodes  # float64, exact k / n_nodes
         blocks: list[np.ndarray] = []
         for s in range(len(group.subsets)):
             blocks.append(np.stack([leaving[:, s], entering[:, s]], axis=1))
             blocks.append(np.stack([mean[:, s], mean[:, s]], axis=1))
         return blocks
+
+    def _op_counts(self, ops: np.ndarray, positions) -> np.ndarray:
+        """``(n, n_ops)``: how many of the edges at ``positions`` carry each op."""
+        chosen = ops[:, list(positions)]
+        return (chosen[:, :, None] == np.arange(len(self.ops), dtype=ops.dtype)).sum(axis=1)

@@ -7,22 +7,34 @@ from types import ModuleType
 import numpy as np
 
 from .._base import ArchFeaturizer
+from . import _nb101, _nb301
 from ._config import DEFAULT_CONFIGS, Group, load_config, resolve_config
 from ._edge_cell import EdgeCellGraf
+from ._nb101 import NB101Graf
+from ._nb301 import NB301Graf
+from ._tnb_macro import TNB101MacroGraf
 
 #: The reference's op list per space: GRAF's ``op_count_<id>`` numbers ops by position in it.
 GRAF_OPS: dict[str, tuple[str, ...]] = {
     "nb201": ("skip_connect", "none", "nor_conv_3x3", "nor_conv_1x1", "avg_pool_3x3"),
     # TransNAS-Bench ids 0..3, then an op that TNB cells never use (the reference lists it).
     "tnb101_micro": ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"),
+    "nb101": _nb101.OPS,
+    "nb301": _nb301.OPS,
+}
+
+_IMPLEMENTATIONS = {
+    "nb201": lambda: EdgeCellGraf("nb201", GRAF_OPS["nb201"]),
+    "tnb101_micro": lambda: EdgeCellGraf("tnb101_micro", GRAF_OPS["tnb101_micro"]),
+    "nb101": NB101Graf,
+    "nb301": NB301Graf,
+    "tnb101_macro": TNB101MacroGraf,
 }
 
 
 def implementation(space_name: str):
     """The GRAF implementation object of a space."""
-    if space_name in ("nb201", "tnb101_micro"):
-        return EdgeCellGraf(space_name, GRAF_OPS[space_name])
-    raise KeyError(space_name)
+    return _IMPLEMENTATIONS[space_name]()
 
 
 class Graf(ArchFeaturizer):
@@ -57,7 +69,7 @@ class Graf(ArchFeaturizer):
     """
 
     family = "graf"
-    supported_spaces = ("nb201", "tnb101_micro")
+    supported_spaces = tuple(_IMPLEMENTATIONS)
 
     def __init__(self, space: str = "nb201", config: object = None) -> None:
         self.space = space
@@ -70,7 +82,7 @@ class Graf(ArchFeaturizer):
         self.groups_ = resolve_config(
             entries,
             space=space.NAME,
-            ops=impl.ops,
+            ops=impl.subset_ops,
             groups_with_subsets=impl.GROUPS_WITH_SUBSETS,
             groups_without_subsets=impl.GROUPS_WITHOUT_SUBSETS,
         )
