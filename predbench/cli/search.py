@@ -111,6 +111,8 @@ def search_command(
     from predbench.search._suite import SearchSuite, run_suite, summarize
 
     console = Console()
+    if not console.is_terminal:
+        console = Console(width=160)  # pipes and logs keep every column
     try:
         if suite is not None:
             if task or strategy:

@@ -2,9 +2,10 @@
 
 A :class:`StrategySpec` says everything needed to rebuild a strategy for a task and a seed: the
 strategy name and parameters, and for the predictor-guided ones the surrogate — a zoo predictor
-trained online (``predictor="xgb"``), a pre-trained predictor file (``predictor="model.skops"``,
-loaded with skops' explicit trusted-types list), or a recorded zero-cost score (``proxy="nwot"``)
-— with the feature set it reads. Its :meth:`StrategySpec.settings` are what a run's identity
+trained online (``predictor="xgb"``), any other scikit-learn regressor
+(``predictor="sklearn.ensemble:ExtraTreesRegressor"``), a pre-trained predictor file
+(``predictor="model.skops"``, loaded with skops' explicit trusted-types list), or a recorded
+zero-cost score (``proxy="nwot"``) — with the feature set it reads. Its :meth:`StrategySpec.settings` are what a run's identity
 hashes.
 """
 
@@ -80,7 +81,8 @@ class StrategySpec:
     params
         Keyword parameters of the strategy class.
     predictor
-        Zoo predictor name, or a ``.skops`` file of a fitted predictor (guided strategies).
+        Zoo predictor name, a ``.skops`` file of a fitted predictor, or any scikit-learn
+        regressor class as ``"package.module:Class"`` (guided strategies).
     predictor_params
         Keyword parameters of the zoo predictor.
     features
@@ -210,6 +212,8 @@ class StrategySpec:
                     f"{task.key} is {task.space!r}"
                 )
             predictor = bundle["predictor"]
+        elif ":" in self.predictor:
+            predictor = _import_regressor(self.predictor, self.predictor_params)
         else:
             from predbench.predictors import make_predictor
 
@@ -222,6 +226,25 @@ class StrategySpec:
             refit_every=self.resolved_refit_every,
             random_state=seed,
         )
+
+
+def _import_regressor(spec: str, params: dict[str, Any]) -> Any:
+    """An instance of the class named ``"package.module:Class"`` (a scikit-learn regressor)."""
+    import importlib
+
+    from sklearn.base import is_regressor
+
+    module_name, _, class_name = spec.partition(":")
+    try:
+        cls = getattr(importlib.import_module(module_name), class_name)
+    except (ImportError, AttributeError) as exc:
+        raise ValueError(f"cannot import predictor {spec!r}: {exc}") from None
+    if not isinstance(cls, type):
+        raise TypeError(f"predictor {spec!r} is not a class")
+    estimator = cls(**params)
+    if not is_regressor(estimator):
+        raise TypeError(f"predictor {spec!r} is not a scikit-learn regressor")
+    return estimator
 
 
 def _file_digest(path: Path) -> str:

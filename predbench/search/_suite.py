@@ -6,7 +6,7 @@ A suite is a TOML file::
     name = "search_quick"
     tasks = ["nb201/cifar10"]
     budget = 100
-    seeds = 5                      # 0..4; or a list such as [0, 7, 11]
+    seeds = 5                      # 0..4; or [0, 7, 11]; or {start = 1000, count = 30}
     objectives = "val_accuracy"    # or "val_accuracy,edgegpu_latency"
     domain = "all"                 # "all" | "valid" | "proxies"
     store = "results/search_quick.duckdb"
@@ -142,8 +142,7 @@ class SearchSuite:
             raise KeyError('[suite] needs tasks = ["<space>/<name>", ...]')
         if not strategies:
             raise KeyError("the suite has no [[strategies]] table")
-        seeds = head.get("seeds", 20)
-        seeds = tuple(range(seeds)) if isinstance(seeds, int) else tuple(int(s) for s in seeds)
+        seeds = _parse_seeds(head.get("seeds", 20))
         objectives = head.get("objectives", "val_accuracy")
         if not isinstance(objectives, str):
             objectives = ",".join(objectives)
@@ -175,6 +174,22 @@ class SearchSuite:
             for spec in self.strategies
             for seed in self.seeds
         ]
+
+
+def _parse_seeds(value: Any) -> tuple[int, ...]:
+    """``20`` → 0..19; ``{start = 1000, count = 30}`` → 1000..1029; a list → itself."""
+    if isinstance(value, bool):
+        raise TypeError(f"seeds must be a count, a list or {{start, count}}, got {value!r}")
+    if isinstance(value, int):
+        return tuple(range(value))
+    if isinstance(value, dict):
+        if set(value) != {"start", "count"}:
+            raise KeyError(f"seeds table needs exactly 'start' and 'count', got {sorted(value)}")
+        return tuple(range(int(value["start"]), int(value["start"]) + int(value["count"])))
+    seeds = tuple(int(s) for s in value)
+    if len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds repeat: {list(seeds)}")
+    return seeds
 
 
 # ----------------------------------------------------------------------- execution
@@ -360,7 +375,7 @@ def summarize(
             "strategy": label,
             "seeds": len(run_ids),
             "domain": len(oracle.domain),
-            f"median_queries_top{top_fraction:.0%}": float(np.median(hits)),
+            f"queries_to_top{top_fraction:.0%}": float(np.median(hits)),
             "reached": int(sum(h <= first["budget"] for h in hits)),
         }
         for c in checkpoints:

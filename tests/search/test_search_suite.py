@@ -198,3 +198,39 @@ def test_cli_runs_and_summarizes(tmp_path):
     assert len(SearchStore(store).trajectories()) == 60
     bad = CliRunner().invoke(app, ["search", "--task", "nb201/cifar10", "--strategy", "tabu"])
     assert bad.exit_code == 1 and "unknown search strategy 'tabu'" in bad.output
+
+
+def test_any_sklearn_regressor_plugs_in_by_import_path(task, optimum):
+    from predbench.search import TabularOracle, run_search
+
+    spec = StrategySpec(
+        "bananas",
+        predictor="sklearn.ensemble:ExtraTreesRegressor",
+        predictor_params={"n_estimators": 20},
+        features="onehot",
+        n_members=2,
+        params={"n_init": 5, "batch_size": 5},
+    )
+    strategy = spec.build(task, seed=0)
+    assert type(strategy.surrogate.predictor).__name__ == "ExtraTreesRegressor"
+    trajectory = run_search(strategy, TabularOracle(task), 150)
+    assert trajectory["best_arch"].iloc[-1] == optimum
+    with pytest.raises(TypeError, match="not a scikit-learn regressor"):
+        StrategySpec("bananas", predictor="sklearn.cluster:KMeans").build(task, 0)
+    with pytest.raises(ValueError, match="cannot import predictor"):
+        StrategySpec("bananas", predictor="sklearn.nothing:Thing").build(task, 0)
+
+
+def test_zcp_features_need_recorded_proxies(task):
+    from predbench.search._features import task_featurizer
+    from predbench.search._suite import domain_archs
+
+    featurizer = task_featurizer(task, "zcp+onehot")
+    recorded = domain_archs(task, "proxies")
+    assert len(recorded) == task.proxies["nwot"].notna().sum()
+    table = featurizer(list(recorded[:5]))
+    assert list(table.columns[:1]) == ["zcp:nwot"] and table.shape == (5, 1 + 30)
+    np.testing.assert_array_equal(table["zcp:nwot"], task.proxies.loc[recorded[:5], "nwot"])
+    missing = task.archs[0]  # nwot is recorded on odd rows only
+    with pytest.raises(KeyError, match="nwot"):
+        featurizer([missing])
