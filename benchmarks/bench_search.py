@@ -17,7 +17,7 @@ Run from the project root (the suites are resumable: a re-run only does what is 
    runs and its exact expectation (hypergeometric); median best validation accuracy after 100 and
    150 queries; normalized hypervolume for the two-objective suite.
 4. Times one search step: featurize 1,000 new candidates and predict them with a fitted tree
-   model (and a 3-member ensemble), 2 threads, against the budget of 0.5 s.
+   model (and a 3-member ensemble), ``n_jobs=2``, against the budget of 0.5 s.
 
 NB201 CIFAR-10 *test* accuracy is not in the shared data (only validation accuracy), so no test
 figure is reported; the store has a ``best_test_accuracy`` column for tasks that record one.
@@ -32,10 +32,6 @@ import statistics
 import sys
 import time
 from pathlib import Path
-
-os.environ.setdefault("OMP_NUM_THREADS", "2")
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "2")
-os.environ.setdefault("MKL_NUM_THREADS", "2")
 
 import numpy as np
 import pandas as pd

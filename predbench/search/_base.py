@@ -130,10 +130,10 @@ class Strategy:
         if n < 1:
             raise ValueError(f"ask(n) needs n >= 1, got {n}")
         archs = self._ask(n)
-        fresh = [a for a in archs if not self.seen_[self.domain_.position[a]]]
-        if len(fresh) != len(archs) or len(set(archs)) != len(archs):
+        pos = self.domain_.positions(archs)
+        if self.seen_[pos].any() or len(set(archs)) != len(archs):
             raise AssertionError(f"{type(self).__name__} proposed an arch twice: {archs}")
-        self.seen_[self.domain_.positions(archs)] = True
+        self.seen_[pos] = True
         self.pending_.update(archs)
         return archs
 

@@ -141,7 +141,8 @@ class SearchDomain:
         """Whether the space exposes an ``(n, n_edges)`` ops array (GA genomes need one)."""
         return hasattr(self.space, "to_ops") and hasattr(self.space, "from_ops")
 
-    def _require_ops(self) -> None:
+    def require_ops(self) -> None:
+        """Raise ``TypeError`` unless the space has an ops-array form."""
         if not self.has_ops:
             raise TypeError(
                 f"space {self.name!r} has no ops-array form (to_ops/from_ops); genetic operators "
@@ -150,13 +151,13 @@ class SearchDomain:
 
     @property
     def n_ops(self) -> int:
-        self._require_ops()
+        self.require_ops()
         return len(self.space.OPS)
 
     def to_ops(self, archs: Sequence[str]) -> np.ndarray:
-        self._require_ops()
+        self.require_ops()
         return np.asarray(self.space.to_ops(archs), dtype=np.int8)
 
     def from_ops(self, ops: np.ndarray) -> list[str]:
-        self._require_ops()
+        self.require_ops()
         return list(self.space.from_ops(ops))

@@ -70,7 +70,7 @@ class GeneticAlgorithm(Strategy):
     def _start(self) -> None:
         if self.population_size < 2:
             raise ValueError(f"{type(self).__name__} needs population_size >= 2")
-        self.domain_._require_ops()
+        self.domain_.require_ops()
         n_edges = self.domain_.to_ops(self.domain_.archs[:1]).shape[1]
         self.mutation_rate_ = (
             1.0 / n_edges if self.mutation_rate is None else float(self.mutation_rate)

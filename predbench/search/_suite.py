@@ -262,10 +262,9 @@ def execute_run(
     return record, trajectory
 
 
-def _worker_init() -> None:
-    # One thread per worker: the suite parallelizes across runs.
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(var, "1")
+#: Thread-pool variables set to 1 for worker processes (unless the user set them): a suite
+#: parallelizes across runs, not inside one.
+THREAD_VARIABLES: tuple[str, ...] = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def run_suite(
@@ -303,8 +302,11 @@ def run_suite(
                 if prog:
                     prog.advance(task_id)
         else:
+            # Spawned workers read these at start-up, before numpy loads its thread pools.
+            for var in THREAD_VARIABLES:
+                os.environ.setdefault(var, "1")
             ctx = get_context("spawn")
-            with ProcessPoolExecutor(n_jobs, mp_context=ctx, initializer=_worker_init) as pool:
+            with ProcessPoolExecutor(n_jobs, mp_context=ctx) as pool:
                 pending: set[Future] = set()
                 queue = list(unique)
                 while queue or pending:
