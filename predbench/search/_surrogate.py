@@ -10,7 +10,8 @@ acquisition function needs one, a spread. Two kinds:
     estimator, e.g. loaded with :func:`~predbench.search.load_predictor`) and used as is
     (``refit_every=0``). Uncertainty comes from an ensemble of copies seeded differently and fitted
     on bootstrap resamples (BANANAS' recipe, for any regressor), from the regressor's own
-    predictive distribution (NGBoost's ``pred_dist``, a GP's ``return_std``), or not at all.
+    predictive distribution (a ``predict_dist`` method, NGBoost's ``pred_dist``, a GP's
+    ``return_std``), or not at all.
 :class:`ProxySurrogate`
     A recorded zero-cost score (``nwot``, ``synflow``, ...) read from the task: no training, the
     "fitness approximation" costs nothing.
@@ -112,7 +113,8 @@ class PredictorSurrogate:
         Callable from a list of canonical arch ids to a feature matrix or DataFrame.
     uncertainty
         ``"ensemble"`` (``n_members`` copies, different seeds, bootstrap resamples when
-        ``bootstrap``), ``"native"`` (the regressor's ``pred_dist`` or ``predict(return_std=True)``)
+        ``bootstrap``), ``"native"`` (the regressor's ``predict_dist``, ``pred_dist`` or
+        ``predict(return_std=True)``)
         or ``"none"`` (spread 0).
     n_members, bootstrap
         Ensemble size and whether each member sees a bootstrap resample of the data.
@@ -229,20 +231,25 @@ class PredictorSurrogate:
 
 
 def _native_dist(estimator: Any, X: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and std from an estimator's own predictive distribution."""
-    for obj in (estimator, getattr(estimator, "model_", None)):
-        if obj is not None and hasattr(obj, "pred_dist"):
-            Xn = X if obj is estimator else np.asarray(X, dtype=np.float64)
-            dist = obj.pred_dist(Xn)
-            params = dist.params
-            if "loc" in params and "scale" in params:
-                return np.asarray(params["loc"], float), np.asarray(params["scale"], float)
+    """Mean and std from an estimator's own predictive distribution.
+
+    Tried in order: ``predict_dist(X) -> (mean, std)`` (the protocol a predictor implements to
+    offer its uncertainty), NGBoost's ``pred_dist(X).params["loc" / "scale"]``, and scikit-learn's
+    ``predict(X, return_std=True)`` (Gaussian processes).
+    """
+    if hasattr(estimator, "predict_dist"):
+        mean, std = estimator.predict_dist(X)
+        return np.asarray(mean, float).ravel(), np.asarray(std, float).ravel()
+    if hasattr(estimator, "pred_dist"):
+        params = estimator.pred_dist(X).params
+        if "loc" in params and "scale" in params:
+            return np.asarray(params["loc"], float), np.asarray(params["scale"], float)
     try:
         mean, std = estimator.predict(X, return_std=True)
     except TypeError:
         raise TypeError(
-            f"{type(estimator).__name__} has no predictive distribution (pred_dist or "
-            "predict(return_std=True)); use uncertainty='ensemble'"
+            f"{type(estimator).__name__} has no predictive distribution (predict_dist, pred_dist "
+            "or predict(X, return_std=True)); use uncertainty='ensemble'"
         ) from None
     return np.asarray(mean, float).ravel(), np.asarray(std, float).ravel()
 
