@@ -71,10 +71,17 @@ def run_suites(jobs: int) -> None:
         t0 = time.perf_counter()
         counts = run_suite(suite.runs(), store, n_jobs=jobs, progress=sys.stderr.isatty())
         print(
-            f"# {name}: {counts['done']} runs done, {counts['skipped']} already stored "
+            f"# {name}: {counts.done} runs done, {counts.skipped} already stored "
             f"({time.perf_counter() - t0:.0f} s)",
             file=sys.stderr,
         )
+        for run, error in counts.failed:
+            print(
+                f"# FAILED {run.strategy.resolved_label()} seed {run.seed}: {error}",
+                file=sys.stderr,
+            )
+        if counts.failed:
+            raise SystemExit(f"{len(counts.failed)} runs of {name} failed")
 
 
 def random_search_median(n: int, k: int) -> int:

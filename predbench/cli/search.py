@@ -155,12 +155,21 @@ def search_command(
             str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
         ) from None
     console.print(
-        f"{counts['done']} run(s) done, {counts['skipped']} already in {store_path} "
-        f"({counts['total']} in total)"
+        f"{counts.done} run(s) done, {counts.skipped} already in {store_path} "
+        f"({counts.total} in total)"
     )
+    for run, error in counts.failed:
+        console.print(
+            f"[bold red]failed:[/] {run.task} {run.strategy.resolved_label()} seed {run.seed}: "
+            f"{error}",
+            highlight=False,
+        )
     ids = [r.run_id for r in runs]
-    summary = summarize(results.trajectories(ids), results.runs())
-    _print_summary(console, summary)
+    trajectories = results.trajectories(ids)
+    if len(trajectories):
+        _print_summary(console, summarize(trajectories, results.runs()))
+    if counts.failed:
+        raise typer.Exit(code=1)
 
 
 def _print_summary(console: Any, summary: Any) -> None:

@@ -232,7 +232,7 @@ def _import_regressor(spec: str, params: dict[str, Any]) -> Any:
     """An instance of the class named ``"package.module:Class"`` (a scikit-learn regressor)."""
     import importlib
 
-    from sklearn.base import is_regressor
+    from sklearn.base import is_classifier, is_clusterer
 
     module_name, _, class_name = spec.partition(":")
     try:
@@ -242,8 +242,15 @@ def _import_regressor(spec: str, params: dict[str, Any]) -> Any:
     if not isinstance(cls, type):
         raise TypeError(f"predictor {spec!r} is not a class")
     estimator = cls(**params)
-    if not is_regressor(estimator):
-        raise TypeError(f"predictor {spec!r} is not a scikit-learn regressor")
+    # Duck typing: libraries such as ngboost do not carry scikit-learn's estimator tags.
+    if (
+        is_classifier(estimator)
+        or is_clusterer(estimator)
+        or not all(callable(getattr(estimator, m, None)) for m in ("fit", "predict", "get_params"))
+    ):
+        raise TypeError(
+            f"predictor {spec!r} is not a regressor with fit/predict/get_params (scikit-learn API)"
+        )
     return estimator
 
 

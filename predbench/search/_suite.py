@@ -267,6 +267,19 @@ def execute_run(
 THREAD_VARIABLES: tuple[str, ...] = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
+@dataclass
+class SuiteOutcome:
+    """What :func:`run_suite` did: runs written, skipped (already stored) and failed."""
+
+    done: int = 0
+    skipped: int = 0
+    total: int = 0
+    failed: list[tuple[RunSpec, str]] = field(default_factory=list)
+
+    def __getitem__(self, key: str) -> Any:  # dict-style access for scripts
+        return getattr(self, key)
+
+
 def run_suite(
     runs: Sequence[RunSpec],
     store: SearchStore,
@@ -275,8 +288,12 @@ def run_suite(
     task_loader: TaskLoader = default_task_loader,
     on_done: Callable[[dict], None] | None = None,
     progress: bool = True,
-) -> dict[str, int]:
-    """Execute the runs not yet in ``store``; returns counts ``{"done", "skipped", "total"}``."""
+) -> SuiteOutcome:
+    """Execute the runs not yet in ``store``.
+
+    A run that raises is reported in ``failed`` (with its error text) and not stored, so a later
+    call retries it; the other runs go on.
+    """
     done_ids = store.done_run_ids()
     todo = [r for r in runs if r.run_id not in done_ids]
     seen: set[str] = set()
@@ -285,20 +302,28 @@ def run_suite(
         if r.run_id not in seen:
             seen.add(r.run_id)
             unique.append(r)
-    counts = {"done": 0, "skipped": len(runs) - len(todo), "total": len(runs)}
+    outcome = SuiteOutcome(skipped=len(runs) - len(todo), total=len(runs))
 
     def finish(record: dict, trajectory: pd.DataFrame) -> None:
         store.write_run(record, trajectory)
-        counts["done"] += 1
+        outcome.done += 1
         if on_done is not None:
             on_done(record)
+
+    def fail(run: RunSpec, exc: BaseException) -> None:
+        outcome.failed.append((run, f"{type(exc).__name__}: {exc}"))
 
     bar = _progress(progress, len(unique))
     with bar as prog:
         task_id = prog.add_task("search runs", total=len(unique)) if prog else None
         if n_jobs <= 1 or len(unique) <= 1:
             for run in unique:
-                finish(*execute_run(run, task_loader))
+                try:
+                    result = execute_run(run, task_loader)
+                except Exception as exc:
+                    fail(run, exc)
+                else:
+                    finish(*result)
                 if prog:
                     prog.advance(task_id)
         else:
@@ -307,17 +332,24 @@ def run_suite(
                 os.environ.setdefault(var, "1")
             ctx = get_context("spawn")
             with ProcessPoolExecutor(n_jobs, mp_context=ctx) as pool:
-                pending: set[Future] = set()
+                pending: dict[Future, RunSpec] = {}
                 queue = list(unique)
                 while queue or pending:
                     while queue and len(pending) < 2 * n_jobs:
-                        pending.add(pool.submit(execute_run, queue.pop(0), task_loader))
-                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                        run = queue.pop(0)
+                        pending[pool.submit(execute_run, run, task_loader)] = run
+                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for fut in finished:
-                        finish(*fut.result())
+                        run = pending.pop(fut)
+                        try:
+                            result = fut.result()
+                        except Exception as exc:
+                            fail(run, exc)
+                        else:
+                            finish(*result)
                         if prog:
                             prog.advance(task_id)
-    return counts
+    return outcome
 
 
 class _NoProgress:
@@ -402,6 +434,7 @@ __all__ = [
     "DOMAINS",
     "RunSpec",
     "SearchSuite",
+    "SuiteOutcome",
     "domain_archs",
     "execute_run",
     "make_oracle",

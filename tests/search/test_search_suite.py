@@ -99,9 +99,9 @@ def test_store_round_trip_and_skip(tmp_path):
     suite = SearchSuite.load(write_suite(tmp_path, budget=60, seeds=2))
     store = SearchStore(tmp_path / "s.duckdb")
     counts = run_suite(suite.runs(), store, task_loader=load_synthetic, progress=False)
-    assert counts == {"done": 4, "skipped": 0, "total": 4}
+    assert (counts.done, counts.skipped, counts.total, counts.failed) == (4, 0, 4, [])
     again = run_suite(suite.runs(), store, task_loader=load_synthetic, progress=False)
-    assert again == {"done": 0, "skipped": 4, "total": 4}
+    assert (again.done, again.skipped, again.total) == (0, 4, 4)
     traj = store.trajectories()
     assert len(traj) == 4 * 60
     assert traj.groupby("run_id")["query"].apply(list).map(lambda q: q == list(range(1, 61))).all()
@@ -113,6 +113,23 @@ def test_store_round_trip_and_skip(tmp_path):
     summary = summarize(traj, store.runs(), load_synthetic, checkpoints=(60,))
     assert sorted(summary["strategy"]) == ["fa-ga-nwot", "local"]
     assert (summary["seeds"] == 2).all() and (summary["domain"] == 729).all()
+
+
+def test_a_failing_run_is_reported_and_the_others_go_on(tmp_path):
+    path = tmp_path / "suite.toml"
+    path.write_text(
+        '[suite]\ntasks = ["nb201/synthetic"]\nbudget = 20\nseeds = 2\n'
+        '[[strategies]]\nstrategy = "random"\n'
+        '[[strategies]]\nstrategy = "evolution"\nparams = { population_size = 5, sample_size = 9 }\n'
+    )
+    store = SearchStore(tmp_path / "s.duckdb")
+    outcome = run_suite(
+        SearchSuite.load(path).runs(), store, task_loader=load_synthetic, progress=False
+    )
+    assert outcome.done == 2 and len(outcome.failed) == 2
+    run, error = outcome.failed[0]
+    assert run.strategy.name == "evolution" and "sample_size <= population_size" in error
+    assert len(store.runs()) == 2  # failed runs are not stored: a re-run retries them
 
 
 def test_suite_resumes_after_being_killed(tmp_path):
@@ -152,7 +169,7 @@ def test_suite_resumes_after_being_killed(tmp_path):
     stored = store.done_run_ids()
     assert set(finished) <= stored and len(stored) < len(runs)
     counts = run_suite(runs, store, task_loader=load_synthetic, progress=False)
-    assert counts["skipped"] == len(stored) and counts["done"] == len(runs) - len(stored)
+    assert counts.skipped == len(stored) and counts.done == len(runs) - len(stored)
     traj = store.trajectories()
     assert len(store.runs()) == len(runs)
     assert len(traj) == len(runs) * 400
@@ -215,8 +232,12 @@ def test_any_sklearn_regressor_plugs_in_by_import_path(task, optimum):
     assert type(strategy.surrogate.predictor).__name__ == "ExtraTreesRegressor"
     trajectory = run_search(strategy, TabularOracle(task), 150)
     assert trajectory["best_arch"].iloc[-1] == optimum
-    with pytest.raises(TypeError, match="not a scikit-learn regressor"):
+    with pytest.raises(TypeError, match="not a regressor"):
+        StrategySpec("bananas", predictor="sklearn.linear_model:LogisticRegression").build(task, 0)
+    with pytest.raises(TypeError, match="not a regressor"):
         StrategySpec("bananas", predictor="sklearn.cluster:KMeans").build(task, 0)
+    ngb = StrategySpec("bananas", predictor="ngboost:NGBRegressor", features="onehot")
+    assert type(ngb.build(task, 0).surrogate.predictor).__name__ == "NGBRegressor"
     with pytest.raises(ValueError, match="cannot import predictor"):
         StrategySpec("bananas", predictor="sklearn.nothing:Thing").build(task, 0)
 
