@@ -167,17 +167,24 @@ def search_command(
     ids = [r.run_id for r in runs]
     trajectories = results.trajectories(ids)
     if len(trajectories):
-        _print_summary(console, summarize(trajectories, results.runs()))
+        summary = summarize(trajectories, results.runs())
+        order = {s.resolved_label(): i for i, s in enumerate(spec.strategies)}
+        summary = summary.sort_values(
+            ["task", "strategy"], key=lambda col: col.map(order) if col.name == "strategy" else col
+        )
+        _print_summary(console, summary)
     if counts.failed:
         raise typer.Exit(code=1)
 
 
 def _print_summary(console: Any, summary: Any) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="search summary (medians over seeds)")
     for col in summary.columns:
         table.add_column(str(col), justify="left" if col in ("task", "strategy") else "right")
     for _, row in summary.iterrows():
-        table.add_row(*[f"{v:.2f}" if isinstance(v, float) else f"{v}" for v in row.tolist()])
+        # Text, not markup: labels such as "bananas[xgb/path]" must print as written.
+        table.add_row(*[Text(f"{v:.2f}" if isinstance(v, float) else str(v)) for v in row.tolist()])
     console.print(table)

@@ -386,7 +386,7 @@ def summarize(
 ) -> pd.DataFrame:
     """Per (task, strategy): seeds, median queries to reach the top ``top_fraction`` of the domain
     (by the first objective), and the median best value (and best test accuracy where known) at
-    each checkpoint budget.
+    each checkpoint budget and at the run's budget.
 
     Runs that never reach the top fraction count as ``budget + 1`` in the median (so the median
     is a lower bound when more than half miss), and ``reached`` says how many did.
@@ -412,7 +412,7 @@ def summarize(
             f"queries_to_top{top_fraction:.0%}": float(np.median(hits)),
             "reached": int(sum(h <= first["budget"] for h in hits)),
         }
-        for c in checkpoints:
+        for c in sorted({*(c for c in checkpoints if c <= first["budget"]), first["budget"]}):
             at = group[group["query"] == c]
             if len(at):
                 row[f"best@{c}"] = float(at["best_value"].median())

@@ -209,7 +209,7 @@ def test_cli_runs_and_summarizes(tmp_path):
     ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert "2 run(s) done" in result.output and "evolution" in result.output
+    assert "2 run(s) done" in result.output and "evo[pop10]" in result.output
     again = CliRunner().invoke(app, args)
     assert "0 run(s) done, 2 already in" in again.output
     assert len(SearchStore(store).trajectories()) == 60
