@@ -199,6 +199,8 @@ def test_cli_runs_and_summarizes(tmp_path):
         "population_size=10",
         "--param",
         "sample_size=3",
+        "--label",
+        "evo[pop10]",
         "--budget",
         "30",
         "--seeds",
