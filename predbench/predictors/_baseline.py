@@ -37,6 +37,7 @@ class SingleProxy(BasePredictor):
         Position of the proxy column.
     """
 
+    library = "numpy"
     summary = "rank by one proxy column (no training)"
     inputs = "one column, by name (DataFrame) or position"
 
@@ -50,30 +51,12 @@ class SingleProxy(BasePredictor):
         tags.regressor_tags.poor_score = True
         return tags
 
+    def check_feature_names(self, names: list[str]) -> None:
+        """Raise ``ValueError`` unless the proxy is a column of a table with these ``names``."""
+        _resolve(self.proxy, len(names), list(names))
+
     def _column(self) -> int:
-        if isinstance(self.proxy, int | np.integer) and not isinstance(self.proxy, bool):
-            if not 0 <= self.proxy < self.n_features_in_:
-                raise ValueError(
-                    f"SingleProxy(proxy={self.proxy}) is out of range: X has "
-                    f"{self.n_features_in_} columns"
-                )
-            return int(self.proxy)
-        if not isinstance(self.proxy, str):
-            raise TypeError(f"proxy must be a column name or position, got {self.proxy!r}")
-        names = getattr(self, "feature_names_in_", None)
-        if names is None:
-            raise ValueError(
-                f"SingleProxy(proxy={self.proxy!r}) needs feature names: fit it on a pandas "
-                "DataFrame (a FeatureTable), or give the column position as an int"
-            )
-        names = [str(n) for n in names]
-        for candidate in (self.proxy, f"zcp:{self.proxy}"):
-            if candidate in names:
-                return names.index(candidate)
-        proxies = [n for n in names if n.startswith("zcp:")] or names[:10]
-        raise ValueError(
-            f"SingleProxy: no column {self.proxy!r} in the feature table; proxy columns: {proxies}"
-        )
+        return _resolve(self.proxy, self.n_features_in_, getattr(self, "feature_names_in_", None))
 
     def fit(self, X: Any, y: Any) -> SingleProxy:
         """Locate the proxy column (``y`` is ignored)."""
@@ -89,3 +72,28 @@ class SingleProxy(BasePredictor):
         X = validate_data(self, X, dtype=np.float64, reset=False)
         values = X[:, self.column_]
         return np.where(values <= FAILED_THRESHOLD, values, self.sign * values)
+
+
+def _resolve(proxy: str | int, n_features: int, names: Any) -> int:
+    """Position of ``proxy`` (a name, bare proxy name or position) among the columns."""
+    if isinstance(proxy, int | np.integer) and not isinstance(proxy, bool):
+        if not 0 <= proxy < n_features:
+            raise ValueError(
+                f"SingleProxy(proxy={proxy}) is out of range: X has {n_features} columns"
+            )
+        return int(proxy)
+    if not isinstance(proxy, str):
+        raise TypeError(f"proxy must be a column name or position, got {proxy!r}")
+    if names is None:
+        raise ValueError(
+            f"SingleProxy(proxy={proxy!r}) needs feature names: fit it on a pandas "
+            "DataFrame (a FeatureTable), or give the column position as an int"
+        )
+    names = [str(n) for n in names]
+    for candidate in (proxy, f"zcp:{proxy}"):
+        if candidate in names:
+            return names.index(candidate)
+    proxies = [n for n in names if n.startswith("zcp:")] or names[:10]
+    raise ValueError(
+        f"SingleProxy: no column {proxy!r} in the feature table; proxy columns: {proxies}"
+    )

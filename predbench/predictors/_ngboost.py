@@ -167,6 +167,25 @@ def _fit_to_rows(params: dict[str, Any], n_rows: int) -> dict[str, Any]:
     return params
 
 
+def _omni_columns(zero_cost: tuple[str, ...] | str, names: list[str]) -> np.ndarray:
+    """Positions of the encoding columns and of the ``zcp:`` columns ``zero_cost`` keeps."""
+    names = [str(n) for n in names]
+    wanted = None if zero_cost == "all" else {f"zcp:{p}" for p in zero_cost}
+    if wanted is not None:
+        missing = sorted(wanted - set(names))
+        if missing:
+            raise ValueError(
+                f"OMNI(zero_cost={zero_cost!r}): the feature table has no column {missing}; "
+                "add the 'zcp' family to the feature set or change zero_cost"
+            )
+    keep = [
+        i
+        for i, name in enumerate(names)
+        if not name.startswith("zcp:") or wanted is None or name in wanted
+    ]
+    return np.asarray(keep, dtype=int)
+
+
 class OMNIPredictor(BasePredictor):
     """OMNI: NGBoost on encoding + zero-cost features, hyperparameters tuned on the training set.
 
@@ -215,23 +234,15 @@ class OMNIPredictor(BasePredictor):
         self.n_jobs = n_jobs
         self.random_state = random_state
 
+    def check_feature_names(self, names: list[str]) -> None:
+        """Raise ``ValueError`` if a proxy named by ``zero_cost`` is not among ``names``."""
+        _omni_columns(self.zero_cost, list(names))
+
     def _select_columns(self) -> np.ndarray:
         names = getattr(self, "feature_names_in_", None)
         if names is None:
             return np.arange(self.n_features_in_)
-        keep = []
-        wanted = None if self.zero_cost == "all" else {f"zcp:{p}" for p in self.zero_cost}
-        for i, name in enumerate(names):
-            if not str(name).startswith("zcp:") or wanted is None or name in wanted:
-                keep.append(i)
-        if wanted is not None:
-            missing = sorted(wanted - set(map(str, names)))
-            if missing:
-                raise ValueError(
-                    f"OMNI(zero_cost={self.zero_cost!r}): the feature table has no column "
-                    f"{missing}; add the 'zcp' family to the feature set or change zero_cost"
-                )
-        return np.asarray(keep, dtype=int)
+        return _omni_columns(self.zero_cost, list(names))
 
     def fit(self, X: Any, y: Any) -> OMNIPredictor:
         """Select columns, tune NGBoost by inner CV on ``(X, y)``, refit the best on all rows."""
