@@ -13,7 +13,8 @@ from typing import Annotated, Any
 
 import typer
 
-DEFAULT_STORE = "results/search.duckdb"
+#: Default results file: the comparison results' store (search tables sit beside its runs).
+DEFAULT_STORE = "results/predbench.duckdb"
 
 
 def register(app: typer.Typer) -> None:
