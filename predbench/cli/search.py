@@ -124,7 +124,7 @@ def search_command(
             if not task or not strategy:
                 raise _fail("give --task and --strategy (or --suite FILE)")
             settings: dict[str, Any] = {
-                "strategy": strategy,
+                "name": strategy,
                 "label": label,
                 "params": _parse_pairs(param or [], "--param"),
                 "predictor": predictor,
@@ -136,16 +136,15 @@ def search_command(
             }
             spec = SearchSuite.from_mapping(
                 {
-                    "suite": {
-                        "name": "cli",
-                        "tasks": list(task),
-                        "budget": budget,
-                        "seeds": seeds,
-                        "objectives": objectives,
-                        "domain": domain,
-                    },
+                    "name": "cli",
+                    "tasks": list(task),
+                    "budget": budget,
+                    "seeds": seeds,
+                    "objectives": objectives,
+                    "domain": domain,
                     "strategies": [{k: v for k, v in settings.items() if v not in (None, {})}],
-                }
+                },
+                source="command line",
             )
             store_path = store or Path(DEFAULT_STORE)
         runs = spec.runs()

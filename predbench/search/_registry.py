@@ -52,6 +52,20 @@ STRATEGY_ALIASES: dict[str, str] = {
     "nsga-ii": "nsga2",
 }
 
+#: Keys of a suite's ``[[strategies]]`` table.
+STRATEGY_KEYS: tuple[str, ...] = (
+    "name",
+    "label",
+    "params",
+    "predictor",
+    "predictor_params",
+    "features",
+    "proxy",
+    "uncertainty",
+    "n_members",
+    "refit_every",
+)
+
 #: Strategies that need a surrogate.
 GUIDED: frozenset[str] = frozenset({"fa-ga", "bananas", "parego"})
 
@@ -107,15 +121,18 @@ class StrategySpec:
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any]) -> StrategySpec:
-        """From a suite's ``[[strategies]]`` table or CLI options; unknown keys raise."""
-        known = set(cls.__dataclass_fields__)
-        unknown = sorted(set(data) - known)
+        """From a suite's ``[[strategies]]`` table (``name`` = the strategy's registry name, as
+        ``[[predictors]]`` in comparison suites) or CLI options; unknown keys raise."""
+        data = dict(data)
+        if "name" in data:
+            if "strategy" in data:
+                raise KeyError("give the strategy as 'name' only")
+            data["strategy"] = data.pop("name")
+        unknown = sorted(set(data) - set(STRATEGY_KEYS) - {"strategy"})
         if unknown:
-            raise KeyError(f"unknown strategy settings {unknown}; expected some of {sorted(known)}")
+            raise KeyError(f"unknown key {unknown[0]!r}; allowed: {list(STRATEGY_KEYS)}")
         if "strategy" not in data:
-            raise KeyError(
-                f"strategy settings {data} lack 'strategy' (one of {sorted(STRATEGIES)})"
-            )
+            raise KeyError(f"'name' is missing: one of {sorted(STRATEGIES)}")
         return cls(**data)
 
     @property

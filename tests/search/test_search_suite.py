@@ -20,7 +20,6 @@ from predbench.search._suite import SearchSuite, run_suite, summarize
 ROOT = Path(__file__).resolve().parents[2]
 
 SUITE = """
-[suite]
 name = "resume"
 tasks = ["nb201/synthetic"]
 budget = {budget}
@@ -28,12 +27,12 @@ seeds = {seeds}
 objectives = "val_accuracy"
 
 [[strategies]]
-strategy = "local"
+name = "local"
 params = {{ n_init = 5 }}
 
 [[strategies]]
 label = "fa-ga-nwot"
-strategy = "fa-ga"
+name = "fa-ga"
 proxy = "nwot"
 params = {{ population_size = 10, pool_size = 60, top_k = 4, top_h = 1 }}
 """
@@ -60,30 +59,29 @@ def test_suite_parsing_and_run_ids(tmp_path):
 @pytest.mark.parametrize(
     "text, message",
     [
-        ('[suite]\ntasks=["a/b"]\n', "no \\[\\[strategies\\]\\]"),
-        ('[suite]\nname="x"\n[[strategies]]\nstrategy="random"\n', "needs tasks"),
-        ('[suite]\ntasks=["a/b"]\nbudgett=3\n[[strategies]]\nstrategy="random"\n', "budgett"),
-        ('[suite]\ntasks=["a/b"]\ndomain="some"\n[[strategies]]\nstrategy="random"\n', "domain"),
+        ('tasks=["a/b"]\n', "strategies: missing or empty"),
+        ('name="x"\n[[strategies]]\nname="random"\n', "tasks: missing or empty"),
+        ('tasks=["a/b"]\nbudgett=3\n[[strategies]]\nname="random"\n', "budgett: unknown key"),
+        ('tasks=["a/b"]\ndomain="some"\n[[strategies]]\nname="random"\n', "domain: 'some'"),
+        ('tasks=["a/b"]\nseeds={start=1}\n[[strategies]]\nname="random"\n', "seeds: "),
+        ('tasks=["a/b"]\n[[strategies]]\nname="annealing"\n', "strategies\\[0\\]: unknown search"),
+        ('tasks=["a/b"]\n[[strategies]]\nname="random"\nseed=1\n', "unknown key 'seed'"),
+        ('tasks=["a/b"]\n[[strategies]]\nname="bananas"\nfeatures="path+path"\n', "twice"),
         (
-            '[suite]\ntasks=["a/b"]\n[[strategies]]\nstrategy="annealing"\n',
-            "unknown search strategy",
-        ),
-        (
-            '[suite]\ntasks=["a/b"]\n[[strategies]]\nstrategy="random"\nseed=1\n',
-            "unknown strategy settings",
-        ),
-        (
-            '[suite]\ntasks=["a/b"]\n[[strategies]]\nstrategy="random"\n[[strategies]]\nstrategy="rs"\n',
+            'tasks=["a/b"]\n[[strategies]]\nname="random"\n[[strategies]]\nname="rs"\n',
             "labels repeat",
         ),
-        ("[suite\n", "not valid TOML"),
+        ("tasks = [\n", "not valid TOML"),
     ],
 )
-def test_suite_errors_name_the_problem(tmp_path, text, message):
+def test_suite_errors_name_the_file_and_key(tmp_path, text, message):
+    from predbench.evaluation.suite import SuiteError
+
     path = tmp_path / "bad.toml"
     path.write_text(text)
-    with pytest.raises((KeyError, ValueError), match=message):
+    with pytest.raises(SuiteError, match=message) as info:
         SearchSuite.load(path)
+    assert str(path) in str(info.value)
 
 
 def test_strategy_spec_errors(task):
@@ -118,9 +116,9 @@ def test_store_round_trip_and_skip(tmp_path):
 def test_a_failing_run_is_reported_and_the_others_go_on(tmp_path):
     path = tmp_path / "suite.toml"
     path.write_text(
-        '[suite]\ntasks = ["nb201/synthetic"]\nbudget = 20\nseeds = 2\n'
-        '[[strategies]]\nstrategy = "random"\n'
-        '[[strategies]]\nstrategy = "evolution"\nparams = { population_size = 5, sample_size = 9 }\n'
+        'tasks = ["nb201/synthetic"]\nbudget = 20\nseeds = 2\n'
+        '[[strategies]]\nname = "random"\n'
+        '[[strategies]]\nname = "evolution"\nparams = { population_size = 5, sample_size = 9 }\n'
     )
     store = SearchStore(tmp_path / "s.duckdb")
     outcome = run_suite(
@@ -249,6 +247,9 @@ def test_zcp_features_need_recorded_proxies(task):
     from predbench.search._suite import domain_archs
 
     featurizer = task_featurizer(task, "zcp+onehot")
+    assert (
+        task_featurizer(task, "onehot+zcp[nwot]")(list(task.archs[1:2])).columns[-1] == "zcp:nwot"
+    )
     recorded = domain_archs(task, "proxies")
     assert len(recorded) == task.proxies["nwot"].notna().sum()
     table = featurizer(list(recorded[:5]))
