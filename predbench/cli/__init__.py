@@ -33,6 +33,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "predictors",
     "compare",
     "results",
+    "search",
 )
 
 for _name in COMMAND_MODULES:
