@@ -1,7 +1,10 @@
-"""``predbench featurize``: write a feature table (one-hot, path, GRAF) for archs of a space.
+"""``predbench featurize``: write a feature table (one-hot, path, GRAF, ZCP) for archs of a space.
 
-Recorded zero-cost proxies (the ``zcp`` family) come from a task's files; from Python pass them
-as ``featurizers.feature_table(..., zcp=task.proxies)``.
+The ``zcp`` family needs proxy scores: either recorded ones (``--task nb201/cifar10``, read from
+the benchmark files) or computed ones (``--proxies-file scores.json``, the NAS-Bench-Suite-Zero
+JSON that ``predbench proxies`` writes, or any file :func:`predbench.data.load_task_from_file`
+reads). From Python pass any DataFrame indexed by canonical id:
+``featurizers.feature_table(..., zcp=task.proxies)``.
 """
 
 from __future__ import annotations
@@ -42,6 +45,15 @@ def register(app: typer.Typer) -> None:
         path_cutoff: int | None = typer.Option(
             None, "--path-cutoff", min=1, help="Keep only the first N path-encoding bits."
         ),
+        task: str | None = typer.Option(
+            None, "--task", "-t", help="zcp from this task's recorded proxies, e.g. nb201/cifar10."
+        ),
+        proxies_file: Path | None = typer.Option(
+            None,
+            "--proxies-file",
+            help="zcp from a scores file (NAS-Bench-Suite-Zero JSON from 'predbench proxies', "
+            "or a CSV with an arch column).",
+        ),
     ) -> None:
         """Compute features for archs of one search space and write them as a table."""
         from rich.console import Console
@@ -67,12 +79,15 @@ def register(app: typer.Typer) -> None:
                 f"{supported_families(module.NAME)}",
                 param_hint="--features",
             )
-        if "zcp" in families:
+        zcp = _proxy_scores(module.NAME, task, proxies_file) if "zcp" in families else None
+        if zcp is None and "zcp" in families:
             raise typer.BadParameter(
-                "the zcp family needs recorded proxies, which the command line cannot load yet; "
-                "use featurizers.feature_table(space, archs, 'zcp+...', zcp=proxies) from Python",
+                "the zcp family needs proxy scores: pass --task SPACE/TASK (recorded) or "
+                "--proxies-file FILE (computed with 'predbench proxies')",
                 param_hint="--features",
             )
+        if zcp is not None and "zcp" not in families:
+            raise typer.BadParameter("--task/--proxies-file given but zcp is not in --features")
         params: dict[str, dict[str, object]] = {}
         if graf_config is not None:
             if "graf" not in families:
@@ -84,8 +99,8 @@ def register(app: typer.Typer) -> None:
             params["path"] = {"cutoff": path_cutoff}
 
         console = Console(stderr=True)
-        ids = _read_archs(module, archs)
-        table = _compute(module.NAME, ids, families, params, console)
+        ids = _read_archs(module, archs, zcp)
+        table = _compute(module.NAME, ids, families, params, console, zcp)
         _write_atomic(table, output)
         console.print(
             f"wrote {table.shape[0]:,} archs × {table.shape[1]:,} features ({'+'.join(families)}) "
@@ -93,10 +108,32 @@ def register(app: typer.Typer) -> None:
         )
 
 
-def _read_archs(module, archs: str) -> list[str]:
-    """Canonical ids: every arch of the space, or the lines of a file (errors name the line)."""
+def _proxy_scores(space: str, task: str | None, proxies_file: Path | None):
+    """Proxy scores indexed by canonical id, from a task or a scores file (or None)."""
+    if task is not None and proxies_file is not None:
+        raise typer.BadParameter("give either --task or --proxies-file, not both")
+    if task is None and proxies_file is None:
+        return None
+    from predbench.data import load_task, load_task_from_file
+
+    try:
+        loaded = load_task(task) if task is not None else load_task_from_file(proxies_file, space)
+    except (KeyError, ValueError, FileNotFoundError) as exc:
+        raise typer.BadParameter(str(exc).strip("\"'")) from exc
+    if loaded.space != space:
+        raise typer.BadParameter(f"task {loaded.key} is not in space {space}", param_hint="--task")
+    return loaded.proxies
+
+
+def _read_archs(module, archs: str, zcp=None) -> list[str]:
+    """Canonical ids: every arch of the space, or the lines of a file (errors name the line).
+
+    With proxy scores, ``all`` means every arch that has all of them.
+    """
     from featurizers.spaces import InvalidArchError
 
+    if archs == "all" and zcp is not None:
+        return list(zcp.index[zcp.notna().all(axis=1)])
     if archs == "all":
         if not hasattr(module, "all_archs"):
             raise typer.BadParameter(
@@ -131,7 +168,7 @@ def _read_archs(module, archs: str) -> list[str]:
     return ids
 
 
-def _compute(space: str, ids: list[str], families: list[str], params, console):
+def _compute(space: str, ids: list[str], families: list[str], params, console, zcp=None):
     """The feature table, in chunks behind a progress bar (one call for small inputs)."""
     import pandas as pd
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -151,7 +188,7 @@ def _compute(space: str, ids: list[str], families: list[str], params, console):
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
             try:
-                parts.append(feature_table(space, chunk, families, params=params))
+                parts.append(feature_table(space, chunk, families, params=params, zcp=zcp))
             except (ValueError, KeyError, FileNotFoundError, TypeError) as exc:
                 raise typer.BadParameter(str(exc).strip("\"'")) from exc
             progress.advance(task, len(chunk))

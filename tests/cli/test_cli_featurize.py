@@ -94,7 +94,7 @@ def test_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
         (["--space", "nb201", "-f", "grof", "-o", "x.csv"], "unknown feature family"),
         (["--space", "tnb101_macro", "-f", "path", "-o", "x.csv"], "no path encoding"),
         (["--space", "nb301", "-o", "x.csv"], "cannot be enumerated"),
-        (["--space", "nb201", "-f", "zcp", "-o", "x.csv"], "recorded proxies"),
+        (["--space", "nb201", "-f", "zcp", "-o", "x.csv"], "needs proxy scores"),
         (["--space", "nb201", "--archs", "missing.txt", "-o", "x.csv"], "no such file"),
     ],
 )
@@ -104,3 +104,54 @@ def test_usage_errors(tmp_path, monkeypatch, args, message):
     assert result.exit_code == 2
     assert squeezed(message) in squeezed(result.output)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_zcp_from_recorded_task(tmp_path):
+    archs = tmp_path / "archs.txt"
+    archs.write_text("(4, 0, 3, 1, 4, 3)\n(2, 2, 2, 2, 2, 2)\n")
+    out = tmp_path / "zcp.csv"
+    result = run(
+        "--space", "nb201", "--features", "zcp+graf", "--task", "nb201/cifar10",
+        "--archs", str(archs), "-o", str(out),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out, index_col="arch")
+    # recorded NAS-Bench-Suite-Zero values for these two cells (MFLOPs, M params)
+    assert table["zcp:flops"].tolist() == [19.248832, 222.860992]
+    assert table["zcp:params"].tolist() == [0.129306, 1.531546]
+    assert table.shape[1] == 13 + 191
+
+
+def test_zcp_from_computed_scores_file(tmp_path):
+    from predbench.data import load_task_from_file
+
+    archs = tmp_path / "archs.txt"
+    archs.write_text("(4, 0, 3, 1, 4, 3)\n(1, 1, 1, 1, 1, 1)\n")
+    scores = tmp_path / "scores.json"
+    computed = runner.invoke(
+        app,
+        ["proxies", "--space", "nb201", "--archs", str(archs), "--proxies", "flops,params,synflow",
+         "--device", "cpu", "-o", str(scores)],
+    )  # fmt: skip
+    assert computed.exit_code == 0, computed.output
+    out = tmp_path / "zcp.parquet"
+    result = run(
+        "--space", "nb201", "--features", "zcp", "--proxies-file", str(scores), "-o", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    table = pd.read_parquet(out)
+    recorded = load_task_from_file(scores, "nb201").proxies
+    assert sorted(table.columns) == ["zcp:flops", "zcp:params", "zcp:synflow"]
+    pd.testing.assert_series_equal(
+        table["zcp:synflow"], recorded.loc[table.index, "synflow"], check_names=False
+    )
+    # the all-none cell: params/flops of the fixed part only, synflow exactly 0 (as recorded)
+    none_cell = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"
+    assert table.loc[none_cell, "zcp:params"] == pytest.approx(0.073306)
+    assert table.loc[none_cell, "zcp:synflow"] == 0.0
+
+
+def test_zcp_without_scores_is_refused(tmp_path):
+    result = run("--space", "nb201", "--features", "zcp", "-o", str(tmp_path / "x.csv"))
+    assert result.exit_code != 0
+    assert "--task" in squeezed(result.output)
