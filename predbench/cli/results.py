@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,14 +12,14 @@ import typer
 from predbench.cli._ui import console, fail, print_frame
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     csv = "csv"
     markdown = "markdown"
     parquet = "parquet"
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     cells = "cells"
     runs = "runs"
 

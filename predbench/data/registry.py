@@ -10,16 +10,11 @@ them can serve as a mirror for another machine.
 from __future__ import annotations
 
 import difflib
-import sys
+import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised only on Python 3.10
-    import tomli as tomllib
 
 #: Raw-file host of the upstream repositories.
 UPSTREAM_HOST = "https://raw.githubusercontent.com"

@@ -57,12 +57,11 @@ swapped in tests.
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
-
-import tomllib
 
 from predbench.evaluation.runspec import RunSpec, canonical_json
 

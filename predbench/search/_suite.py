@@ -39,6 +39,7 @@ from __future__ import annotations
 import os
 import platform
 import time
+import tomllib
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -48,7 +49,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import tomllib
 
 from predbench.evaluation.suite import SuiteError
 from predbench.search._oracle import TabularOracle, parse_objectives
