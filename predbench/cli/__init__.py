@@ -18,8 +18,15 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
+
+@app.callback()
+def _root() -> None:
+    """Benchmark performance predictors for neural architecture search."""
+    # A callback keeps subcommands subcommands even while only one module registers one.
+
+
 #: Modules of this package that register commands, in help order.
-COMMAND_MODULES: tuple[str, ...] = ("data",)
+COMMAND_MODULES: tuple[str, ...] = ("data", "featurize")
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"{__name__}.{_name}").register(app)

@@ -1,0 +1,106 @@
+"""``predbench featurize``: tables written atomically, errors naming the bad line."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from featurizers import feature_table
+from predbench.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, ["featurize", *args])
+
+
+def squeezed(text: str) -> str:
+    """Output without whitespace and panel borders (rich wraps long paths at any width)."""
+    return re.sub(r"[\s│╭╮╰╯─]+", "", text)
+
+
+def test_file_of_archs_to_parquet(tmp_path):
+    archs = tmp_path / "archs.txt"
+    archs.write_text("# NB201 cells in two forms\n(4, 0, 3, 1, 4, 3)\n\n(2, 2, 2, 2, 2, 2)\n")
+    out = tmp_path / "out" / "features.parquet"
+    result = run(
+        "--space", "nb201", "--features", "onehot+graf", "--archs", str(archs), "-o", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    table = pd.read_parquet(out)
+    expected = feature_table("nb201", ["(4, 0, 3, 1, 4, 3)", "(2, 2, 2, 2, 2, 2)"], "onehot+graf")
+    pd.testing.assert_frame_equal(table, expected)
+    assert "2 archs × 221 features" in result.output
+
+
+def test_whole_space_to_csv(tmp_path):
+    out = tmp_path / "tnb.csv"
+    result = run("--space", "tnb101_micro", "-f", "graf", "-o", str(out), "--archs", "all")
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out, index_col="arch")
+    assert table.shape == (4_096, 95)
+    assert table.index[0] == "64-41414-0_00_000"
+
+
+def test_options_reach_the_featurizers(tmp_path):
+    config = tmp_path / "graf.json"
+    config.write_text('[{"name": "op_count"}]')
+    out = tmp_path / "o.csv"
+    result = run(
+        "-s", "nb201", "-f", "graf+path", "--graf-config", str(config), "--path-cutoff", "5",
+        "-o", str(out),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(out, index_col="arch").shape == (15_625, 5 + 5)
+
+
+def test_bad_arch_names_the_line_and_leaves_the_old_file(tmp_path):
+    archs = tmp_path / "archs.txt"
+    archs.write_text("(0, 0, 0, 0, 0, 0)\n\n(0, 0, 0, 0, 0, 9)\n")
+    out = tmp_path / "features.csv"
+    out.write_text("old contents")
+    result = run("--space", "nb201", "--archs", str(archs), "-o", str(out))
+    assert result.exit_code == 2
+    assert "archs.txt:3:" in squeezed(result.output)
+    assert "(0,0,0,0,0,9)" in squeezed(result.output)
+    assert out.read_text() == "old contents"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archs.txt", "features.csv"]
+
+
+def test_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
+    out = tmp_path / "features.parquet"
+    out.write_bytes(b"old")
+
+    def broken(self, path, *args, **kwargs):
+        with open(path, "wb") as fh:
+            fh.write(b"half a table")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", broken)
+    result = run("--space", "tnb101_micro", "-o", str(out))
+    assert result.exit_code != 0 and isinstance(result.exception, OSError)
+    assert out.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["features.parquet"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--space", "nb201", "-o", "x.xlsx"], "unknown format"),
+        (["--space", "nb201", "-f", "grof", "-o", "x.csv"], "unknown feature family"),
+        (["--space", "tnb101_macro", "-f", "path", "-o", "x.csv"], "no path encoding"),
+        (["--space", "nb301", "-o", "x.csv"], "cannot be enumerated"),
+        (["--space", "nb201", "-f", "zcp", "-o", "x.csv"], "recorded proxies"),
+        (["--space", "nb201", "--archs", "missing.txt", "-o", "x.csv"], "no such file"),
+    ],
+)
+def test_usage_errors(tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    result = run(*args)
+    assert result.exit_code == 2
+    assert squeezed(message) in squeezed(result.output)
+    assert list(tmp_path.iterdir()) == []
