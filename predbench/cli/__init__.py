@@ -26,7 +26,7 @@ def _root() -> None:
 
 
 #: Modules of this package that register commands, in help order.
-COMMAND_MODULES: tuple[str, ...] = ("data", "featurize")
+COMMAND_MODULES: tuple[str, ...] = ("data", "featurize", "search")
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"{__name__}.{_name}").register(app)

@@ -1,0 +1,289 @@
+"""Search on NB201 CIFAR-10: queries to the top 1 %, accuracy after 100/150 queries, Pareto
+hypervolume, and the time of one predictor step. Every figure is printed beside its baseline.
+
+Run from the project root (the suites are resumable: a re-run only does what is missing):
+
+    PREDBENCH_MIRROR=../shared/data PYTHONPATH=. python benchmarks/bench_search.py \
+        [--jobs 2] [--out benchmarks/results/search.md] [--skip-search]
+
+1. Trains the "pre-trained" predictor the suite plugs in: the zoo's XGBoost on the path encoding
+   of all 15,625 cells with their NB201 **CIFAR-100** validation accuracy (another dataset: no
+   CIFAR-10 information), saved with skops to ``results/nb201_cifar100_xgb_path.skops``.
+2. Runs ``suites/search_nb201.toml`` (every strategy, all cells), ``search_nb201_valid.toml`` (the
+   9,445 valid cells with zero-cost features / fitness) and ``search_nb201_hw.toml`` (accuracy vs
+   Edge-GPU latency) into ``results/search_nb201.duckdb``.
+3. Summarizes: median queries until an arch of the domain's top 1 % (by validation accuracy) is
+   evaluated — runs that never get there count as budget + 1 — next to random search, both its
+   runs and its exact expectation (hypergeometric); median best validation accuracy after 100 and
+   150 queries; normalized hypervolume for the two-objective suite.
+4. Times one search step: featurize 1,000 new candidates and predict them with a fitted tree
+   model (and a 3-member ensemble), ``n_jobs=2``, against the budget of 0.5 s.
+
+NB201 CIFAR-10 *test* accuracy is not in the shared data (only validation accuracy), so no test
+figure is reported; the store has a ``best_test_accuracy`` column for tasks that record one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.stats import hypergeom
+
+ROOT = Path(__file__).resolve().parents[1]
+SUITES = ("search_nb201.toml", "search_nb201_valid.toml", "search_nb201_hw.toml")
+PRETRAINED = ROOT / "results" / "nb201_cifar100_xgb_path.skops"
+STEP_CANDIDATES = 1000
+STEP_REPEATS = 15
+STEP_BUDGET_S = 0.5
+
+
+def train_pretrained() -> Path:
+    """The zoo's XGBoost on path features of every cell, CIFAR-100 validation accuracy."""
+    from predbench.data import load_task
+    from predbench.predictors import make_predictor
+    from predbench.search._features import task_featurizer
+    from predbench.search._persist import save_predictor
+
+    if PRETRAINED.exists():
+        return PRETRAINED
+    task = load_task("nb201/cifar100")
+    y = task.targets["val_accuracy"].dropna()
+    X = task_featurizer(task, "path")(list(y.index))
+    model = make_predictor("xgb", random_state=0).fit(X, y.to_numpy())
+    return save_predictor(model, PRETRAINED, features="path", space="nb201", target="val_accuracy")
+
+
+def run_suites(jobs: int) -> None:
+    from predbench.search._store import SearchStore
+    from predbench.search._suite import SearchSuite, run_suite
+
+    for name in SUITES:
+        suite = SearchSuite.load(ROOT / "suites" / name)
+        store = SearchStore(ROOT / suite.store)
+        t0 = time.perf_counter()
+        counts = run_suite(suite.runs(), store, n_jobs=jobs, progress=sys.stderr.isatty())
+        print(
+            f"# {name}: {counts['done']} runs done, {counts['skipped']} already stored "
+            f"({time.perf_counter() - t0:.0f} s)",
+            file=sys.stderr,
+        )
+
+
+def random_search_median(n: int, k: int) -> int:
+    """Smallest q with P(no top-k arch among q distinct uniform draws from n) <= 1/2."""
+    q = np.arange(1, n - k + 2)
+    p_miss = hypergeom(n, k, q).pmf(0)
+    return int(q[np.argmax(p_miss <= 0.5)])
+
+
+def search_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    from predbench.data import load_task
+    from predbench.search._run import queries_to_reach, top_fraction_threshold
+    from predbench.search._store import SearchStore
+    from predbench.search._suite import SearchSuite, make_oracle
+
+    task = load_task("nb201/cifar10")
+    single, multi = [], []
+    for name in SUITES:
+        suite = SearchSuite.load(ROOT / "suites" / name)
+        store = SearchStore(ROOT / suite.store)
+        ids = {r.run_id: r for r in suite.runs()}
+        traj = store.trajectories(list(ids))
+        oracle = make_oracle(task, suite.objectives, suite.domain)
+        threshold = top_fraction_threshold(oracle, 0.01)
+        n, k = len(oracle.domain), int((oracle._values[:, 0] >= threshold).sum())
+        for label, group in traj.groupby("strategy", sort=False):
+            runs = list(group.groupby("run_id"))
+            hits = np.array(
+                [
+                    (lambda q, t: q if q == q else t["query"].max() + 1)(
+                        queries_to_reach(t, threshold), t
+                    )
+                    for _, t in runs
+                ]
+            )
+            at = {c: group[group["query"] == c]["best_value"] for c in (100, 150)}
+            row = {
+                "suite": suite.name,
+                "strategy": label,
+                "seeds": len(runs),
+                "domain": n,
+                "top1%": k,
+                "threshold": threshold,
+                "median_q": float(np.median(hits)),
+                "q25": float(np.percentile(hits, 25)),
+                "q75": float(np.percentile(hits, 75)),
+                "reached": int((hits <= suite.budget).sum()),
+                "random_expected": random_search_median(n, k),
+                "val@100": float(at[100].median()),
+                "val@100_mean": float(at[100].mean()),
+                "val@100_sd": float(at[100].std()),
+                "val@150": float(at[150].median()),
+                "val@150_mean": float(at[150].mean()),
+                "val@150_sd": float(at[150].std()),
+                "seconds_per_run": float(
+                    group.groupby("run_id")["strategy_seconds"].sum().median()
+                ),
+            }
+            if suite.name.endswith("_hw"):
+                hv = {c: group[group["query"] == c]["hypervolume"] for c in (50, 100, 150)}
+                row.update({f"hv@{c}": float(v.median()) for c, v in hv.items()})
+                multi.append(row)
+            else:
+                single.append(row)
+    return pd.DataFrame(single), pd.DataFrame(multi)
+
+
+def step_timing() -> pd.DataFrame:
+    """Featurize + predict 1,000 new candidates with a fitted tree model (2 threads)."""
+    from predbench.data import load_task
+    from predbench.predictors import make_predictor
+    from predbench.search import FeatureCache, PredictorSurrogate
+    from predbench.search._features import task_featurizer
+    from predbench.search._suite import domain_archs
+
+    task = load_task("nb201/cifar10")
+    rng = np.random.default_rng(0)
+    rows = []
+    for features, domain in (("path", "all"), ("zcp+graf", "valid")):
+        archs = np.asarray(domain_archs(task, domain) if domain != "all" else task.archs)
+        train = list(rng.choice(archs, 150, replace=False))
+        y = task.targets.loc[train, "val_accuracy"].to_numpy()
+        for name in ("xgb", "rf", "lgbm"):
+            for members in (1, 3):
+                predictor = make_predictor(name, n_jobs=2, random_state=0)
+                featurizer = task_featurizer(task, features)
+                surrogate = PredictorSurrogate(
+                    predictor,
+                    featurizer,
+                    uncertainty="ensemble" if members > 1 else "none",
+                    n_members=members,
+                    random_state=0,
+                )
+                t0 = time.perf_counter()
+                surrogate.fit(train, y)
+                fit_s = time.perf_counter() - t0
+                times = []
+                for _ in range(STEP_REPEATS):
+                    candidates = list(rng.choice(archs, STEP_CANDIDATES, replace=False))
+                    surrogate.features_ = FeatureCache(featurizer)  # no cached features
+                    t0 = time.perf_counter()
+                    mean, _ = surrogate.predict_dist(candidates)
+                    times.append(time.perf_counter() - t0)
+                    assert mean.shape == (STEP_CANDIDATES,)
+                rows.append(
+                    {
+                        "predictor": name,
+                        "features": features,
+                        "members": members,
+                        "fit_150_s": fit_s,
+                        "step_median_s": statistics.median(times),
+                        "step_max_s": max(times),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def machine() -> str:
+    try:
+        load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    except OSError:
+        load = "n/a"
+    return (
+        f"{platform.node()} · {platform.processor() or platform.machine()} · "
+        f"{os.cpu_count()} cores · load average {load} · Python {platform.python_version()}"
+    )
+
+
+def markdown(single: pd.DataFrame, multi: pd.DataFrame, steps: pd.DataFrame) -> str:
+    out = []
+    for suite, table in single.groupby("suite", sort=False):
+        first = table.iloc[0]
+        random_row = table[table["strategy"].str.startswith("random")].iloc[0]
+        out.append(
+            f"### {suite}: {first['domain']:,} archs, top 1 % = {first['top1%']} archs "
+            f"(val acc ≥ {first['threshold']:.2f}), {first['seeds']} seeds\n"
+        )
+        out.append(
+            "| strategy | median queries to top 1 % [IQR] | reached ≤150 | ratio to random runs "
+            "| ratio to random expected | val@100 median (mean ± sd) | val@150 median (mean ± sd) "
+            "| s/run |"
+        )
+        out.append("|---|---|---|---|---|---|---|---|")
+        for _, r in table.iterrows():
+            out.append(
+                f"| {r['strategy']} | {r['median_q']:.1f} [{r['q25']:.0f}–{r['q75']:.0f}] | "
+                f"{r['reached']}/{r['seeds']} | {r['median_q'] / random_row['median_q']:.2f} | "
+                f"{r['median_q'] / r['random_expected']:.2f} | "
+                f"{r['val@100']:.2f} ({r['val@100_mean']:.2f} ± {r['val@100_sd']:.2f}) | "
+                f"{r['val@150']:.2f} ({r['val@150_mean']:.2f} ± {r['val@150_sd']:.2f}) | "
+                f"{r['seconds_per_run']:.1f} |"
+            )
+        out.append(
+            f"\nRandom search, exact expectation: median {first['random_expected']} queries "
+            f"(hypergeometric, {first['top1%']} of {first['domain']:,}).\n"
+        )
+    if len(multi):
+        out.append("### search_nb201_hw: val accuracy ↑ vs edgegpu_latency ↓ (normalized HV)\n")
+        out.append("| strategy | seeds | HV@50 | HV@100 | HV@150 | s/run |")
+        out.append("|---|---|---|---|---|---|")
+        for _, r in multi.iterrows():
+            out.append(
+                f"| {r['strategy']} | {r['seeds']} | {r['hv@50']:.4f} | {r['hv@100']:.4f} | "
+                f"{r['hv@150']:.4f} | {r['seconds_per_run']:.1f} |"
+            )
+        out.append("")
+    out.append(
+        f"### One step: featurize + predict {STEP_CANDIDATES:,} new candidates "
+        f"(budget {STEP_BUDGET_S} s, 2 threads, median of {STEP_REPEATS})\n"
+    )
+    out.append(
+        "| predictor | features | members | fit on 150 (s) | step median (s) | step max (s) | within budget |"
+    )
+    out.append("|---|---|---|---|---|---|---|")
+    for _, r in steps.iterrows():
+        ok = "yes" if r["step_median_s"] < STEP_BUDGET_S else "**no**"
+        out.append(
+            f"| {r['predictor']} | {r['features']} | {r['members']} | {r['fit_150_s']:.3f} | "
+            f"{r['step_median_s']:.3f} | {r['step_max_s']:.3f} | {ok} |"
+        )
+    return "\n".join(out) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes for the suites")
+    parser.add_argument("--skip-search", action="store_true", help="only summarize stored runs")
+    parser.add_argument("--skip-steps", action="store_true", help="do not time the step")
+    parser.add_argument("--out", type=Path, help="also write the tables to this markdown file")
+    args = parser.parse_args()
+    os.chdir(ROOT)
+    t0 = time.perf_counter()
+    if not args.skip_search:
+        train_pretrained()
+        run_suites(args.jobs)
+    single, multi = search_tables()
+    steps = (
+        step_timing()
+        if not args.skip_steps
+        else pd.DataFrame(
+            columns=["predictor", "features", "members", "fit_150_s", "step_median_s", "step_max_s"]
+        )
+    )
+    text = f"Machine: {machine()}\n\n" + markdown(single, multi, steps)
+    print(text)
+    print(f"(total {time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+    if args.out:
+        args.out.write_text(text)
+
+
+if __name__ == "__main__":
+    main()
