@@ -26,7 +26,7 @@ def _root() -> None:
 
 
 #: Modules of this package that register commands, in help order.
-COMMAND_MODULES: tuple[str, ...] = ("data", "featurize", "search")
+COMMAND_MODULES: tuple[str, ...] = ("data", "featurize", "search", "explain", "report")
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"{__name__}.{_name}").register(app)

@@ -15,9 +15,12 @@ beside it) and, with ``-o DIR``, to CSV/Parquet tables in ``DIR``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import typer
+
+from predbench.explain._shap import DEFAULT_BACKGROUND_SIZE, DEFAULT_N_EXPLAIN
 
 #: Name recorded as the suite of runs built from command-line options.
 ADHOC_SUITE = "adhoc"
@@ -54,10 +57,13 @@ def register(app: typer.Typer) -> None:
             "auto", "--method", help="SHAP route: auto, tree (exact) or permutation."
         ),
         background_size: int = typer.Option(
-            50, "--background-size", min=1, help="Permutation route: background rows."
+            DEFAULT_BACKGROUND_SIZE,
+            "--background-size",
+            min=1,
+            help="Permutation route: background rows.",
         ),
         n_explain: int = typer.Option(
-            200, "--n-explain", min=1, help="Permutation route: test rows explained."
+            DEFAULT_N_EXPLAIN, "--n-explain", min=1, help="Permutation route: test rows explained."
         ),
         max_evals: str = typer.Option(
             "auto", "--max-evals", help="Permutation route: coalitions per row (auto: 2p+1)."
@@ -241,8 +247,10 @@ def _show_and_export(store, ids: list[str], top: int, output: Path | None, conso
             "test archs",
             title_justify="left",
         )
-        for column in ("rank", "feature", "mean |SHAP|", "share"):
-            table.add_column(column, justify="right" if column != "feature" else "left")
+        table.add_column("rank", justify="right")
+        table.add_column("feature", overflow="fold", min_width=24)
+        table.add_column("mean |SHAP|", justify="right")
+        table.add_column("share", justify="right")
         for r in rows.itertuples(index=False):
             table.add_row(f"{r.rank:g}", r.feature, f"{r.mean_abs_shap:.4g}", f"{r.share:.1%}")
         out.print(table)
@@ -258,10 +266,10 @@ def _show_and_export(store, ids: list[str], top: int, output: Path | None, conso
     for (feat, pred, size), group in averaged.groupby(
         ["features", "predictor", "train_size"], sort=False
     ):
-        stem = f"{feat}_{pred}_n{size}".replace("+", "-").replace("/", "-")
-        ranks = rank_table(group, by="task").reset_index()
-        shares = family_table(group, by="task").reset_index()
-        write_frame(ranks, output / f"ranks_{stem}.csv")
-        write_frame(shares, output / f"family_shares_{stem}.csv")
-        written.append(f"ranks_{stem}.csv, family_shares_{stem}.csv")
+        if group["task"].nunique() < 2:
+            continue  # a rank table across tasks needs two tasks
+        stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{feat}_{pred}_n{size}").strip("-")
+        write_frame(rank_table(group, by="task").reset_index(), output / f"ranks_{stem}.csv")
+        write_frame(family_table(group, by="task").reset_index(), output / f"families_{stem}.csv")
+        written.append(f"ranks_{stem}.csv, families_{stem}.csv")
     console.print(f"wrote {', '.join(written)} to {output}")

@@ -42,8 +42,8 @@ import pandas as pd
 METHODS: tuple[str, ...] = ("auto", "tree", "permutation")
 
 #: Default sample budget of the permutation route (see the module docstring).
-DEFAULT_BACKGROUND_SIZE: int = 50
-DEFAULT_N_EXPLAIN: int = 200
+DEFAULT_BACKGROUND_SIZE: int = 25
+DEFAULT_N_EXPLAIN: int = 100
 
 
 @dataclass(frozen=True, eq=False)
