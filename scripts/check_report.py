@@ -98,7 +98,9 @@ class DevTools:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                raw = await asyncio.wait_for(self.connection.read_message(), deadline - time.monotonic())
+                raw = await asyncio.wait_for(
+                    self.connection.read_message(), deadline - time.monotonic()
+                )
             except TimeoutError:
                 break
             if raw is None:
@@ -146,7 +148,9 @@ def _devtools_port(profile: Path, process: subprocess.Popen, timeout: float = 60
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"chromium exited with code {process.returncode} before DevTools opened")
+            raise RuntimeError(
+                f"chromium exited with code {process.returncode} before DevTools opened"
+            )
         if marker.exists():
             lines = marker.read_text().splitlines()
             if lines and lines[0].strip().isdigit():
@@ -163,7 +167,11 @@ async def _inspect(ws_url: str, page_url: str, width: int, screenshot: Path | No
     for domain in ("Page", "Runtime", "Log", "Network"):
         await tools.call(f"{domain}.enable")
     await tools.call(
-        "Emulation.setDeviceMetricsOverride", width=width, height=900, deviceScaleFactor=1, mobile=False
+        "Emulation.setDeviceMetricsOverride",
+        width=width,
+        height=900,
+        deviceScaleFactor=1,
+        mobile=False,
     )
     await tools.call("Page.navigate", url=page_url)
     await tools.wait_for("Page.loadEventFired", timeout=60)
@@ -190,16 +198,26 @@ def check(report: Path, screenshot: Path | None, chromium: str | None, width: in
     page_url = report.resolve().as_uri()
     with tempfile.TemporaryDirectory(prefix="check-report-") as profile:
         process = subprocess.Popen(
-            [binary, *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-port=0", "about:blank"],
+            [
+                binary,
+                *FLAGS,
+                f"--user-data-dir={profile}",
+                "--remote-debugging-port=0",
+                "about:blank",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         try:
             port = _devtools_port(Path(profile), process)
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as response:
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/json/list", timeout=10
+            ) as response:
                 targets = json.load(response)
             page = next(t for t in targets if t.get("type") == "page")
-            result = asyncio.run(_inspect(page["webSocketDebuggerUrl"], page_url, width, screenshot))
+            result = asyncio.run(
+                _inspect(page["webSocketDebuggerUrl"], page_url, width, screenshot)
+            )
         finally:
             process.terminate()
             try:
@@ -213,17 +231,23 @@ def check(report: Path, screenshot: Path | None, chromium: str | None, width: in
         method, params = event["method"], event.get("params", {})
         if method == "Runtime.exceptionThrown":
             details = params.get("exceptionDetails", {})
-            problems.append(f"JavaScript exception: {details.get('text')} {details.get('exception', {}).get('description', '')}")
+            problems.append(
+                f"JavaScript exception: {details.get('text')} {details.get('exception', {}).get('description', '')}"
+            )
         elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
             problems.append(f"console error: {[a.get('value') for a in params.get('args', [])]}")
         elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
-            problems.append(f"browser log error: {params['entry'].get('text')} {params['entry'].get('url', '')}")
+            problems.append(
+                f"browser log error: {params['entry'].get('text')} {params['entry'].get('url', '')}"
+            )
         elif method == "Network.requestWillBeSent":
             url = params.get("request", {}).get("url", "")
             if not (url.startswith("data:") or url == page_url):
                 problems.append(f"network request: {url[:200]}")
         elif method == "Network.loadingFailed":
-            problems.append(f"failed load: {params.get('errorText')} (request {params.get('requestId')})")
+            problems.append(
+                f"failed load: {params.get('errorText')} (request {params.get('requestId')})"
+            )
     for image in result["images"]:
         if image["scheme"] != "data":
             problems.append(f"image {image['index']} ({image['alt']!r}) is not a data: URI")
