@@ -13,6 +13,7 @@ report can also be made from DataFrames built some other way.
 """
 
 from predbench.report._build import build_report, write_report
+from predbench.report._check import decode_data_uri, offline_problems, sections
 from predbench.report._data import (
     REQUIRED_RESULT_COLUMNS,
     ReportData,
@@ -25,7 +26,10 @@ __all__ = [
     "REQUIRED_RESULT_COLUMNS",
     "ReportData",
     "build_report",
+    "decode_data_uri",
     "load_report_data",
+    "offline_problems",
+    "sections",
     "task_label",
     "versions_table",
     "write_report",

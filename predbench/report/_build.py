@@ -141,6 +141,12 @@ def _accuracy_sections(data: ReportData) -> list[Section]:
     return [curves, grid]
 
 
+def _shown(n_features: int) -> str:
+    if n_features > TOP_FEATURES:
+        return f"Only the top {TOP_FEATURES} of {n_features} features are shown."
+    return f"All {n_features} features are shown."
+
+
 def _headline(runs: pd.DataFrame) -> pd.Series:
     """The explanation to draw in full: most feature families, then best τ, then largest n."""
     families = runs["features"].str.count(r"\+") + 1
@@ -206,8 +212,7 @@ def _shap_section(data: ReportData) -> Section:
                 "points): how far, on average, this feature moves a prediction away from the base "
                 f"value {head['base_value']:.3g}. The colour gives the feature's family "
                 "(zcp = recorded zero-cost proxy, graf = neural graph feature, onehot = op on an "
-                f"edge). Only the top {TOP_FEATURES} of {int(head['n_features'])} features are "
-                f"shown. {OPS_NOTE}",
+                f"edge). {_shown(int(head['n_features']))} {OPS_NOTE}",
             )
         )
         if data.shap_values is not None:
