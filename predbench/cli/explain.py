@@ -62,8 +62,10 @@ def register(app: typer.Typer) -> None:
             min=1,
             help="Permutation route: background rows.",
         ),
-        n_explain: int = typer.Option(
-            DEFAULT_N_EXPLAIN, "--n-explain", min=1, help="Permutation route: test rows explained."
+        n_explain: str = typer.Option(
+            "auto",
+            "--n-explain",
+            help=f"Test archs explained: auto (tree: all; permutation: {DEFAULT_N_EXPLAIN}) or N.",
         ),
         max_evals: str = typer.Option(
             "auto", "--max-evals", help="Permutation route: coalitions per row (auto: 2p+1)."
@@ -88,14 +90,8 @@ def register(app: typer.Typer) -> None:
         runs = _select_runs(
             suite_file, tasks, features, predictors, train_size, seed, target, valid_only
         )
-        evals: int | str = "auto"
-        if max_evals != "auto":
-            try:
-                evals = int(max_evals)
-            except ValueError:
-                raise typer.BadParameter(
-                    f"expected 'auto' or an integer, got {max_evals!r}", param_hint="--max-evals"
-                ) from None
+        evals = _auto_or_int(max_evals, "--max-evals")
+        rows = _auto_or_int(n_explain, "--n-explain")
         if method not in ("auto", "tree", "permutation"):
             raise typer.BadParameter(
                 f"unknown method {method!r}; choose from auto, tree, permutation",
@@ -106,7 +102,7 @@ def register(app: typer.Typer) -> None:
                 run,
                 method=method,
                 background_size=background_size,
-                n_explain=n_explain,
+                n_explain=rows,
                 max_evals=evals,
             )
             for run in runs
@@ -121,6 +117,20 @@ def register(app: typer.Typer) -> None:
         _compute(todo, store, jobs, console)
         ids = [s.explain_id for s in specs]
         _show_and_export(store, ids, top, output, console)
+
+
+def _auto_or_int(value: str, option: str) -> int | str:
+    if value == "auto":
+        return value
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise typer.BadParameter(
+            f"expected 'auto' or a positive integer, got {value!r}", param_hint=option
+        )
+    return number
 
 
 def _select_runs(

@@ -28,12 +28,7 @@ from typing import Any
 import numpy as np
 
 from predbench.evaluation.runspec import RunSpec, canonical_json
-from predbench.explain._shap import (
-    DEFAULT_BACKGROUND_SIZE,
-    DEFAULT_N_EXPLAIN,
-    Explanation,
-    explain_model,
-)
+from predbench.explain._shap import DEFAULT_BACKGROUND_SIZE, Explanation, explain_model
 
 
 @dataclass(frozen=True)
@@ -46,15 +41,18 @@ class ExplainSpec:
         The run whose predictor is explained.
     method
         ``"auto"``, ``"tree"`` or ``"permutation"`` (see :func:`~predbench.explain.explain_model`).
-    background_size, n_explain, max_evals
-        Sample budget of the permutation route; ignored (but recorded) on the tree route, which
-        explains every test architecture exactly.
+    background_size, max_evals
+        Sample budget of the permutation route (ignored, but part of the id, on the tree route).
+    n_explain
+        Test architectures explained: ``"auto"`` (all of them on the exact tree route,
+        :data:`~predbench.explain.DEFAULT_N_EXPLAIN` on the permutation route) or a number (a
+        seeded sample on either route).
     """
 
     run: RunSpec
     method: str = "auto"
     background_size: int = DEFAULT_BACKGROUND_SIZE
-    n_explain: int | None = DEFAULT_N_EXPLAIN
+    n_explain: int | str | None = "auto"
     max_evals: int | str = "auto"
 
     def settings(self) -> dict[str, Any]:
@@ -158,6 +156,7 @@ def explain_run(spec: ExplainSpec, *, n_jobs: int = 1) -> tuple[Explanation, dic
         "background_size": settings.get("background_size"),
         "n_explain": settings.get("n_explain"),
         "max_evals": settings.get("max_evals"),
+        "n_test": len(test),
         "n_rows": len(explanation),
         "n_features": len(explanation.features),
         "base_value": explanation.base_value,

@@ -16,7 +16,8 @@ Two routes, chosen per model:
 
     * ``background_size`` rows (drawn from the background table, by default the training rows)
       stand in for "feature unknown" — each evaluation of a coalition predicts that many rows;
-    * ``n_explain`` rows are explained (a seeded sample of the table when it has more);
+    * ``n_explain`` rows are explained (a seeded sample of the table when it has more; default
+      :data:`DEFAULT_N_EXPLAIN`);
     * ``max_evals`` coalitions per explained row (default ``2·p + 1`` for ``p`` varying features:
       one antithetic permutation pair, the smallest budget the explainer accepts).
 
@@ -24,6 +25,11 @@ Two routes, chosen per model:
     row still add up to ``f(x) − mean f(background)`` exactly (every permutation telescopes); with
     more ``max_evals`` the split between features gets less noisy. shap seeds its permutations
     through NumPy's global generator; the global state is saved and restored around the call.
+
+The tree route explains every row by default; ``n_explain`` (a number) makes it explain a seeded
+sample instead, for forests so deep that exact values of every row cost too much (TreeSHAP's cost
+grows with trees × leaves × depth²: a fully grown 100-tree forest on 1,024 archs has ~64,000
+leaves of depth ~21).
 
 Rows and columns are those of the DataFrame given, so every value stays tied to its arch id and
 its ``"<family>:<name>"`` feature.
@@ -195,7 +201,7 @@ def explain_model(
     background: Any = None,
     method: str = "auto",
     background_size: int = DEFAULT_BACKGROUND_SIZE,
-    n_explain: int | None = DEFAULT_N_EXPLAIN,
+    n_explain: int | str | None = "auto",
     max_evals: int | str = "auto",
     n_jobs: int = 1,
     random_state: int = 0,
@@ -215,9 +221,12 @@ def explain_model(
         rows); default: ``X`` itself. Not used by exact tree SHAP.
     method
         ``"tree"``, ``"permutation"`` or ``"auto"`` (tree when shap can read the model's trees).
-    background_size, n_explain, max_evals
-        Sample budget of the permutation route (module docstring). ``n_explain=None`` explains
-        every row. The tree route always explains every row of ``X``.
+    background_size, max_evals
+        Sample budget of the permutation route (module docstring).
+    n_explain
+        Rows explained: ``"auto"`` (every row on the tree route, :data:`DEFAULT_N_EXPLAIN` on
+        the permutation route), a number (a seeded sample of that many rows on either route) or
+        ``None`` (every row on either route).
     n_jobs
         Threads / processes for the tree route.
     random_state
@@ -242,13 +251,15 @@ def explain_model(
     frame = _as_frame(X, "X")
     if len(frame) == 0:
         raise ValueError("X has no rows to explain")
+    if n_explain is not None and n_explain != "auto" and int(n_explain) < 1:
+        raise ValueError(f"n_explain must be ≥ 1, 'auto' or None, got {n_explain!r}")
     rng = np.random.default_rng(random_state)
     columns = list(frame.columns)
-    array = frame.to_numpy(dtype=np.float64)
 
     tree = None
     if method in ("auto", "tree"):
-        tree = _tree_model(model, array[: min(len(array), 16)], columns)
+        probe = frame.iloc[: min(len(frame), 16)].to_numpy(dtype=np.float64)
+        tree = _tree_model(model, probe, columns)
         if tree is None and method == "tree":
             raise ValueError(
                 f"{type(model).__name__} has no tree ensemble shap.TreeExplainer can read; "
@@ -257,18 +268,20 @@ def explain_model(
 
     start = time.perf_counter()
     if tree is not None:
-        values, base, library = _tree_values(tree, array, n_jobs)
-        explained = frame
+        explained = _sample_rows(frame, None if n_explain == "auto" else n_explain, rng)
+        values, base, library = _tree_values(tree, explained.to_numpy(dtype=np.float64), n_jobs)
         settings: dict[str, Any] = {
             "explainer": "TreeExplainer",
             "feature_perturbation": "tree_path_dependent",
             "library": library,
             "n_jobs": n_jobs,
+            "n_explain": len(explained),
         }
         used = "tree"
     else:
+        rows = DEFAULT_N_EXPLAIN if n_explain == "auto" else n_explain
         values, base, explained, settings = _permutation_values(
-            model, frame, background, background_size, n_explain, max_evals, random_state, rng
+            model, frame, background, background_size, rows, max_evals, random_state, rng
         )
         used = "permutation"
     seconds = time.perf_counter() - start
@@ -321,8 +334,6 @@ def _permutation_values(
 
     if background_size < 1:
         raise ValueError(f"background_size must be ≥ 1, got {background_size}")
-    if n_explain is not None and n_explain < 1:
-        raise ValueError(f"n_explain must be ≥ 1 or None, got {n_explain}")
     back = frame if background is None else _as_frame(background, "background")
     if list(back.columns) != list(frame.columns) and not isinstance(background, np.ndarray):
         raise ValueError("background must have the same columns as X, in the same order")

@@ -54,6 +54,7 @@ EXPLAIN_RUN_COLUMNS: dict[str, str] = {
     "background_size": "INTEGER",
     "n_explain": "INTEGER",
     "max_evals": "INTEGER",
+    "n_test": "INTEGER",
     "n_rows": "INTEGER",
     "n_features": "INTEGER",
     "base_value": "DOUBLE",

@@ -471,6 +471,11 @@ def _settings_section(data: ReportData) -> Section:
         summary = []
         for _, r in runs.iterrows():
             budget = "every test architecture, exact"
+            n_test = r.get("n_test")
+            if r["method"] == "tree" and pd.notna(n_test) and int(r["n_rows"]) < int(n_test):
+                budget = (
+                    f"a seeded sample of {int(r['n_rows']):,} of {int(n_test):,} test archs, exact"
+                )
             if r["method"] == "permutation":
                 budget = (
                     f"{int(r['n_explain']):,} archs × {int(r['max_evals']):,} coalitions × "

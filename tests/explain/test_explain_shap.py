@@ -154,3 +154,17 @@ def test_errors(synthetic):
         explain_model(ridge, X_test, method="permutation", max_evals=5)
     with pytest.raises(ValueError, match="no rows to explain"):
         explain_model(ridge, X_test.iloc[:0])
+
+
+def test_tree_route_can_explain_a_seeded_sample(synthetic):
+    X_train, y_train, X_test = synthetic
+    model = make_predictor("xgb", n_estimators=20, random_state=0).fit(X_train, y_train)
+    first = explain_model(model, X_test, n_explain=40, random_state=4)
+    again = explain_model(model, X_test, n_explain=40, random_state=4)
+    assert first.method == "tree" and len(first) == 40
+    assert first.settings["n_explain"] == 40
+    pd.testing.assert_frame_equal(first.values, again.values)
+    full = explain_model(model, X_test)
+    pd.testing.assert_frame_equal(first.values, full.values.loc[first.values.index])
+    with pytest.raises(ValueError, match="n_explain must be ≥ 1"):
+        explain_model(model, X_test, n_explain=0)
