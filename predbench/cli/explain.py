@@ -247,22 +247,24 @@ def _show_and_export(store, ids: list[str], top: int, output: Path | None, conso
     families = store.families()
     families = families[families["explain_id"].isin(wanted)]
     from rich.console import Console
+    from rich.markup import escape
 
     out = Console()
     for run in runs.itertuples(index=False):
         rows = importance[importance["explain_id"] == run.explain_id].head(top)
-        table = Table(
-            title=f"{run.task} · {run.features} · {run.predictor} · n={run.train_size} · "
-            f"seed {run.seed} — τ = {run.kendall_tau:.3f}, {run.method} SHAP on {run.n_rows:,} "
-            "test archs",
-            title_justify="left",
+        title = (
+            f"{run.task} · {run.features} · {run.predictor} · n={run.train_size} · seed "
+            f"{run.seed} — τ = {run.kendall_tau:.3f}, {run.method} SHAP on {run.n_rows:,} test archs"
         )
+        table = Table(title=escape(title), title_justify="left")
         table.add_column("rank", justify="right")
         table.add_column("feature", overflow="fold", min_width=24)
         table.add_column("mean |SHAP|", justify="right")
         table.add_column("share", justify="right")
         for r in rows.itertuples(index=False):
-            table.add_row(f"{r.rank:g}", r.feature, f"{r.mean_abs_shap:.4g}", f"{r.share:.1%}")
+            table.add_row(
+                f"{r.rank:g}", escape(r.feature), f"{r.mean_abs_shap:.4g}", f"{r.share:.1%}"
+            )
         out.print(table)
     if output is None:
         return

@@ -97,6 +97,7 @@ def rank_table(
     *,
     by: str = "task",
     value: str = "rank",
+    missing: str = "worst",
 ) -> pd.DataFrame:
     """Features × tasks table of ranks (or another importance column), sorted by mean rank.
 
@@ -111,13 +112,19 @@ def rank_table(
         ``"predictor"`` compare the ranks of one task across those instead).
     value
         ``"rank"`` (default), ``"mean_abs_shap"`` or ``"share"``.
+    missing
+        How the mean rank treats a task that lacks the feature (another search space, another
+        feature set): ``"worst"`` (default) counts it as that task's last rank — a feature that
+        does not exist cannot matter — so a feature strong on one task only does not outrank
+        one strong everywhere; ``"skip"`` averages over the tasks that have it. The table's cells
+        stay empty (NaN) either way.
 
     Returns
     -------
     DataFrame
         Index ``feature``; one column per value of ``by`` (in order of first appearance); then
-        ``family``, ``mean_rank`` (mean over the columns where the feature exists) and
-        ``n_tasks`` (how many columns have it). Sorted by ``mean_rank`` ascending for ranks,
+        ``family``, ``mean_rank`` (see ``missing``) and ``n_tasks`` (how many columns have
+        it). Sorted by ``mean_rank`` ascending for ranks,
         descending for importances.
 
     Raises
@@ -127,10 +134,12 @@ def rank_table(
     ValueError
         A feature appears twice for the same ``by`` value (aggregate seeds first).
     """
+    if missing not in ("worst", "skip"):
+        raise ValueError(f"missing must be 'worst' or 'skip', got {missing!r}")
     long = _long(importances, by)
-    missing = [c for c in ("feature", by, value) if c not in long.columns]
-    if missing:
-        raise KeyError(f"importance table lacks columns {missing}; it has {list(long.columns)}")
+    absent = [c for c in ("feature", by, value) if c not in long.columns]
+    if absent:
+        raise KeyError(f"importance table lacks columns {absent}; it has {list(long.columns)}")
     repeated = long.duplicated(["feature", by])
     if repeated.any():
         row = long[repeated].iloc[0]
@@ -142,7 +151,12 @@ def rank_table(
     table = long.pivot(index="feature", columns=by, values=value).reindex(columns=columns)
     table.columns = [str(c) for c in table.columns]
     table.columns.name = None
-    summary = table.mean(axis=1, skipna=True)
+    if value == "rank" and missing == "worst":
+        # A feature a task does not have cannot matter there: it counts as that task's last rank.
+        worst = long.groupby(by, sort=False)["feature"].nunique().reindex(columns)
+        summary = table.fillna(pd.Series(worst.to_numpy(), index=table.columns)).mean(axis=1)
+    else:
+        summary = table.mean(axis=1, skipna=True)
     table.insert(0, "family", [family_of(f) for f in table.index])
     table["mean_rank" if value == "rank" else f"mean_{value}"] = summary
     table["n_tasks"] = table[[str(c) for c in columns]].notna().sum(axis=1)

@@ -195,6 +195,8 @@ def _shap_section(data: ReportData) -> Section:
                 "top 3 features": top3,
             }
         )
+        if mine["suite"].nunique() > 1:
+            overview.insert(0, "suite", mine["suite"].to_numpy())
         section.add(table(overview))
         head = _headline(mine)
         rows = importance[importance["explain_id"] == head["explain_id"]]
@@ -318,10 +320,15 @@ def _rank_section(data: ReportData) -> Section:
             figure(
                 figs.to_data_uri(fig),
                 f"Heatmap of SHAP feature ranks across tasks for {predictor} on {features}",
-                "Rows are features, sorted by their mean rank over the tasks (shown in brackets); "
+                "Rows are features, sorted by their mean rank over the tasks (shown in brackets; a "
+                "task that lacks the feature, e.g. another search space, counts as its last rank); "
                 "columns are tasks. A cell is the feature's rank by mean |SHAP| on that task "
                 "(1 = most important; dark = important"
-                + (f"; importance averaged over up to {seeds} seeds first" if seeds > 1 else "")
+                + (
+                    f"; importance averaged over repeated runs, up to {seeds}, first"
+                    if seeds > 1
+                    else ""
+                )
                 + f"). Only the {TOP_RANKS} best features by mean rank are drawn; label colours "
                 "give the family (blue zcp, green graf, orange onehot). A dark row is a feature "
                 "that matters on every task; a single dark cell, one that matters on that task "

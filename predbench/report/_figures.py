@@ -36,9 +36,20 @@ def family_color(family: str) -> str:
 
 
 def to_data_uri(fig: Figure) -> str:
-    """The figure as a ``data:image/png;base64,...`` URI (the figure is closed)."""
+    """The figure as a ``data:image/png;base64,...`` URI.
+
+    The PNG is reduced to a 256-colour palette (Pillow, no dithering): plots have few distinct
+    colours, and the page gets about 3× smaller with no visible change.
+    """
+    from PIL import Image
+
+    rendered = io.BytesIO()
+    fig.savefig(rendered, format="png", dpi=DPI, facecolor="white")
+    rendered.seek(0)
+    image = Image.open(rendered).convert("RGB")
+    palette = image.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    palette.save(buffer, format="PNG", optimize=True)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 

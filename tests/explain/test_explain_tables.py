@@ -75,11 +75,16 @@ def _long() -> pd.DataFrame:
 def test_rank_table_by_hand():
     table = rank_table(_long())
     assert list(table.columns) == ["family", "T1", "T2", "mean_rank", "n_tasks"]
-    # a: ranks 1, 2 → 1.5; b: 2, 1 → 1.5; c: 3, missing → 3. Ties by name: graf:b before zcp:a.
+    # a: ranks 1, 2 → 1.5; b: 2, 1 → 1.5; c: 3 on T1 and absent from T2, which counts as T2's
+    # last rank (2 features) → 2.5. Ties by name: graf:b before zcp:a.
     assert table.index.tolist() == ["graf:b", "zcp:a", "graf:c"]
-    np.testing.assert_allclose(table["mean_rank"], [1.5, 1.5, 3.0])
+    np.testing.assert_allclose(table["mean_rank"], [1.5, 1.5, 2.5])
     assert np.isnan(table.loc["graf:c", "T2"])
     assert table["n_tasks"].tolist() == [2, 2, 1]
+    skipping = rank_table(_long(), missing="skip")
+    assert skipping.loc["graf:c", "mean_rank"] == 3.0
+    with pytest.raises(ValueError, match="missing must be 'worst' or 'skip'"):
+        rank_table(_long(), missing="zero")
 
 
 def test_rank_table_from_mapping_and_errors():
