@@ -9,6 +9,11 @@ Across tasks, :func:`rank_table` lays the ranks out as features × tasks and sor
 — the layout of the GRAF paper's feature tables — so a feature that matters everywhere comes first
 and one that matters on a single task stands out in its column.
 
+Identical or strongly correlated columns (GRAF's ``mean_in_degree[S]`` and
+``mean_out_degree[S]`` are equal for every cell) share their importance in a way that depends on
+the fitted model — a tree credits whichever column it happened to split on — so read such groups
+together; the family table is unaffected.
+
 A feature's family is the part of its column name before the first ``":"`` (``zcp``, ``graf``,
 ``onehot``, ``path``); a family's importance on a row is ``|Σ SHAP over its columns|`` (the
 SHAP value of the family as one player: SHAP values of a group add up), averaged over rows.

@@ -163,7 +163,11 @@ def _shap_section(data: ReportData) -> Section:
         "equals the average prediction (the <i>base value</i>) plus the sum of the contributions. "
         "A feature that often moves predictions far from the average matters to the model. "
         "Tree models (random forest, XGBoost, LightGBM) get exact values; other models get "
-        "sampled (permutation) values, with the sample budget listed in the settings.",
+        "sampled (permutation) values, with the sample budget listed in the settings. Features "
+        "that carry the same information share their importance in a way that depends on the "
+        "model's splits: GRAF's <code>mean_in_degree[S]</code> and <code>mean_out_degree[S]</code> "
+        "are equal for every cell, and path lengths over nested op sets are strongly correlated, "
+        "so read such groups together.",
     )
     runs = data.explain_runs
     if runs.empty:
