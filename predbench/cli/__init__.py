@@ -26,7 +26,16 @@ def _root() -> None:
 
 
 #: Modules of this package that register commands, in help order.
-COMMAND_MODULES: tuple[str, ...] = ("data", "featurize", "search", "explain", "report")
+COMMAND_MODULES: tuple[str, ...] = (
+    "data",
+    "featurize",
+    "predictors",
+    "compare",
+    "results",
+    "search",
+    "explain",
+    "report",
+)
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"{__name__}.{_name}").register(app)

@@ -177,7 +177,7 @@ class ResultsStore:
     def frame(
         self, *, run_ids: Sequence[str] | None = None, suite: str | None = None
     ) -> pd.DataFrame:
-        """All rows (or those of ``run_ids`` / of suite name ``suite``) as a DataFrame."""
+        """All rows (or those of ``run_ids``, in their order / of suite name ``suite``)."""
         empty = pd.DataFrame(columns=list(COLUMNS))
         if not self.exists():
             return empty
@@ -188,10 +188,14 @@ class ResultsStore:
             if suite is not None:
                 query, args = query + " WHERE suite = ?", [suite]
             frame = con.execute(
-                query + " ORDER BY task, features, predictor, train_size, seed", args
+                query + " ORDER BY task, features, predictor, train_size, seed, run_id", args
             ).df()
         if run_ids is not None:
-            frame = frame[frame["run_id"].isin(set(run_ids))].reset_index(drop=True)
+            # Rows in the order of run_ids (a suite's order: its feature sets and predictors).
+            position = {run_id: i for i, run_id in enumerate(dict.fromkeys(run_ids))}
+            frame = frame[frame["run_id"].isin(position)]
+            frame = frame.iloc[frame["run_id"].map(position).argsort(kind="stable")]
+            frame = frame.reset_index(drop=True)
         return frame
 
     def export(self, path: str | Path, fmt: str | None = None, **filters: Any) -> Path:
@@ -211,7 +215,7 @@ def to_markdown(frame: pd.DataFrame, floatfmt: str = ".3f") -> str:
     """A GitHub-flavoured Markdown table of ``frame`` (floats with ``floatfmt``, NaN empty)."""
 
     def cell(value: Any) -> str:
-        if value is None or (isinstance(value, float) and value != value):
+        if value is None or value is pd.NA or (isinstance(value, float) and value != value):
             return ""
         if isinstance(value, float):
             return format(value, floatfmt)

@@ -37,6 +37,7 @@ class SingleProxy(BasePredictor):
         Position of the proxy column.
     """
 
+    library = "numpy"
     summary = "rank by one proxy column (no training)"
     inputs = "one column, by name (DataFrame) or position"
 

@@ -12,7 +12,8 @@ training set. We follow NASLib's ``OmniNGBPredictor``:
   provides, so OMNI here is *encoding + zero-cost*, i.e. NASLib's OMNI with ``lce=[]``.
 * **Search space** of hyperparameters, as NASLib's: rounds log-uniform in [128, 512], learning rate
   log-uniform in [0.001, 0.1], minibatch fraction U(0.1, 1), tree depth 1–24, max features
-  U(0.1, 1), min samples per leaf / split 2–19 (capped at a third of the fold).
+  U(0.1, 1), min samples per leaf / split 2–19 (capped at a third of the rows each boosting
+  round sees: NASLib caps at a third of the fold, which can forbid every split).
 * **Selection.** NASLib keeps the candidate with the *lowest* mean R² (it minimises a score that
   scikit-learn orients as higher-is-better); we keep the highest mean Kendall τ, the metric reported.
 * The target is standardised before fitting (as NASLib does); trees make input scaling irrelevant.
@@ -139,12 +140,14 @@ class _StandardisedTarget:
         return self.model.predict(X) * self.std_ + self.mean_
 
 
-def omni_search_space(n_estimators: tuple[int, int] = (128, 512)) -> dict[str, Any]:
+def omni_search_space(
+    n_estimators: tuple[int, int] = (128, 512), learning_rate: tuple[float, float] = (0.001, 0.1)
+) -> dict[str, Any]:
     """NASLib's OMNI hyperparameter distributions (see the module docstring)."""
     low, high = n_estimators
     return {
         "n_estimators": randint(low, high + 1),
-        "learning_rate": loguniform(0.001, 0.1),
+        "learning_rate": loguniform(*learning_rate),
         "minibatch_frac": uniform(0.1, 0.9),
         "base__max_depth": randint(1, 25),
         "base__max_features": uniform(0.1, 0.9),
@@ -156,14 +159,20 @@ def omni_search_space(n_estimators: tuple[int, int] = (128, 512)) -> dict[str, A
 def _fit_to_rows(params: dict[str, Any], n_rows: int) -> dict[str, Any]:
     """Clamp a candidate to ``n_rows`` training rows.
 
-    NASLib's clamp: leaf/split minimums at most a third of the rows (and at least 2). Ours in
-    addition: a minibatch holds at least 2 rows (a fraction of a tiny fold can round to none).
+    NASLib caps the leaf/split minimums at a third of the rows (and at least 2). Each boosting
+    round fits its trees on a *minibatch* of ``minibatch_frac · n_rows`` rows, though, and with 32
+    training cells a minimum of 9 rows per leaf on a 9-row minibatch forbids every split: the model
+    predicts a constant. Here the cap is a third of the minibatch, and a minibatch holds at least
+    6 rows (or all of them).
     """
+    frac = float(params.get("minibatch_frac", 1.0))
+    frac = min(1.0, max(frac, 6.0 / max(n_rows, 1)))
+    if "minibatch_frac" in params:
+        params["minibatch_frac"] = frac
+    batch = int(n_rows * frac)
     for key in ("base__min_samples_leaf", "base__min_samples_split"):
         if key in params:
-            params[key] = max(2, min(int(params[key]), n_rows // 3 - 1))
-    if "minibatch_frac" in params:
-        params["minibatch_frac"] = min(1.0, max(float(params["minibatch_frac"]), 2.0 / n_rows))
+            params[key] = max(2, min(int(params[key]), batch // 3 - 1))
     return params
 
 
@@ -199,6 +208,8 @@ class OMNIPredictor(BasePredictor):
         Number of random hyperparameter settings tried (NASLib: 35; lower is faster).
     n_estimators
         Range of boosting rounds searched (NASLib: 128–512).
+    learning_rate
+        Range of learning rates searched, log-uniformly (NASLib: 0.001–0.1).
     cv
         Folds of the inner cross-validation.
     n_jobs
@@ -223,6 +234,7 @@ class OMNIPredictor(BasePredictor):
         zero_cost: tuple[str, ...] | str = ("jacov",),
         n_hypers: int = 10,
         n_estimators: tuple[int, int] = (128, 512),
+        learning_rate: tuple[float, float] = (0.001, 0.1),
         cv: int = 3,
         n_jobs: int = 1,
         random_state: Any = None,
@@ -230,6 +242,7 @@ class OMNIPredictor(BasePredictor):
         self.zero_cost = zero_cost
         self.n_hypers = n_hypers
         self.n_estimators = n_estimators
+        self.learning_rate = learning_rate
         self.cv = cv
         self.n_jobs = n_jobs
         self.random_state = random_state
@@ -257,7 +270,7 @@ class OMNIPredictor(BasePredictor):
             if X.shape[0] >= MIN_ROWS_TO_TUNE and std > 0:
                 self.best_params_, _ = random_search(
                     _NGBModel(seed),
-                    omni_search_space(tuple(self.n_estimators)),
+                    omni_search_space(tuple(self.n_estimators), tuple(self.learning_rate)),
                     X,
                     z,
                     n_iter=self.n_hypers,

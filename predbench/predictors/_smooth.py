@@ -2,9 +2,11 @@
 
 Each one is a pipeline ``FailedProxyClipper → scaler → model`` with a standardised target, so that
 a failed proxy (−1e8) or a proxy with a heavy tail does not dominate a distance, a kernel or a
-gradient step (see :mod:`predbench.predictors._preprocessing`). ``scaling="quantile"`` (default)
-maps every column through its training-set empirical CDF onto a normal; ``"standard"`` only centres
-and scales.
+gradient step (see :mod:`predbench.predictors._preprocessing`). ``scaling="standard"`` (default)
+centres and scales each column; ``"quantile"`` maps every column through its training-set empirical
+CDF onto a normal. On NB201 CIFAR-10 with ZCP+GRAF features (GRAF protocol, seeds 0–1, 2,000 test
+cells) standardising ranked better for all three (Kendall τ at 128 / 1024 training cells: ridge
+.664/.683 vs .610/.672, GP .714/.793 vs .690/.775); on one-hot inputs the two were within 0.01.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ class GPPredictor(BasePredictor):
     n_restarts_optimizer
         Extra random restarts of the likelihood optimiser.
     scaling
-        ``"quantile"`` or ``"standard"`` input scaling.
+        ``"standard"`` or ``"quantile"`` input scaling.
     n_jobs
         BLAS threads (1 by default).
     random_state
@@ -55,7 +57,7 @@ class GPPredictor(BasePredictor):
         self,
         nu: float = 2.5,
         n_restarts_optimizer: int = 0,
-        scaling: str = "quantile",
+        scaling: str = "standard",
         n_jobs: int = 1,
         random_state: Any = None,
     ):
@@ -89,9 +91,12 @@ class MLPPredictor(BasePredictor):
     Parameters
     ----------
     hidden_layer_sizes, alpha, learning_rate_init, max_iter
-        As in :class:`sklearn.neural_network.MLPRegressor`.
+        As in :class:`sklearn.neural_network.MLPRegressor`. The strong L2 penalty (``alpha=1``)
+        matters on NAS-sized training sets, where a light penalty overfits (NB201 ZCP+GRAF, 1,024
+        cells, one seed: τ 0.59 with ``alpha=1e-3`` and quantile scaling, 0.82 with ``alpha=1``
+        and standard scaling).
     scaling
-        ``"quantile"`` or ``"standard"`` input scaling.
+        ``"standard"`` or ``"quantile"`` input scaling.
     n_jobs
         BLAS threads (1 by default).
     random_state
@@ -109,10 +114,10 @@ class MLPPredictor(BasePredictor):
     def __init__(
         self,
         hidden_layer_sizes: tuple[int, ...] = (128, 128),
-        alpha: float = 1e-3,
+        alpha: float = 1.0,
         learning_rate_init: float = 1e-3,
         max_iter: int = 500,
-        scaling: str = "quantile",
+        scaling: str = "standard",
         n_jobs: int = 1,
         random_state: Any = None,
     ):
@@ -157,7 +162,7 @@ class RidgePredictor(BasePredictor):
     alphas
         Candidate penalties (efficient leave-one-out in :class:`sklearn.linear_model.RidgeCV`).
     scaling
-        ``"quantile"`` or ``"standard"`` input scaling.
+        ``"standard"`` or ``"quantile"`` input scaling.
     n_jobs
         BLAS threads (1 by default).
     random_state
@@ -170,7 +175,7 @@ class RidgePredictor(BasePredictor):
     def __init__(
         self,
         alphas: tuple[float, ...] = (1e-3, 1e-2, 1e-1, 1.0, 10.0, 100.0, 1000.0),
-        scaling: str = "quantile",
+        scaling: str = "standard",
         n_jobs: int = 1,
         random_state: Any = None,
     ):

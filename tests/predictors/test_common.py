@@ -25,7 +25,7 @@ SMALL = {
     "lgbm": {"n_estimators": 30},
     "gp": {},
     "ngboost": {"n_estimators": 15},
-    "omni": {"n_hypers": 1, "cv": 2, "n_estimators": (10, 15)},
+    "omni": {"n_hypers": 1, "cv": 2, "n_estimators": (10, 15), "learning_rate": (0.2, 0.3)},
     "mlp": {"hidden_layer_sizes": (16,), "max_iter": 200},
     "ridge": {},
     "single_proxy": {"proxy": 0},
