@@ -13,7 +13,8 @@ from typing import Annotated, Any
 
 import typer
 
-DEFAULT_STORE = "results/search.duckdb"
+#: Default results file: the comparison results' store (search tables sit beside its runs).
+DEFAULT_STORE = "results/predbench.duckdb"
 
 
 def register(app: typer.Typer) -> None:
@@ -123,7 +124,7 @@ def search_command(
             if not task or not strategy:
                 raise _fail("give --task and --strategy (or --suite FILE)")
             settings: dict[str, Any] = {
-                "strategy": strategy,
+                "name": strategy,
                 "label": label,
                 "params": _parse_pairs(param or [], "--param"),
                 "predictor": predictor,
@@ -135,16 +136,15 @@ def search_command(
             }
             spec = SearchSuite.from_mapping(
                 {
-                    "suite": {
-                        "name": "cli",
-                        "tasks": list(task),
-                        "budget": budget,
-                        "seeds": seeds,
-                        "objectives": objectives,
-                        "domain": domain,
-                    },
+                    "name": "cli",
+                    "tasks": list(task),
+                    "budget": budget,
+                    "seeds": seeds,
+                    "objectives": objectives,
+                    "domain": domain,
                     "strategies": [{k: v for k, v in settings.items() if v not in (None, {})}],
-                }
+                },
+                source="command line",
             )
             store_path = store or Path(DEFAULT_STORE)
         runs = spec.runs()
@@ -155,20 +155,36 @@ def search_command(
             str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
         ) from None
     console.print(
-        f"{counts['done']} run(s) done, {counts['skipped']} already in {store_path} "
-        f"({counts['total']} in total)"
+        f"{counts.done} run(s) done, {counts.skipped} already in {store_path} "
+        f"({counts.total} in total)"
     )
+    for run, error in counts.failed:
+        console.print(
+            f"[bold red]failed:[/] {run.task} {run.strategy.resolved_label()} seed {run.seed}: "
+            f"{error}",
+            highlight=False,
+        )
     ids = [r.run_id for r in runs]
-    summary = summarize(results.trajectories(ids), results.runs())
-    _print_summary(console, summary)
+    trajectories = results.trajectories(ids)
+    if len(trajectories):
+        summary = summarize(trajectories, results.runs())
+        order = {s.resolved_label(): i for i, s in enumerate(spec.strategies)}
+        summary = summary.sort_values(
+            ["task", "strategy"], key=lambda col: col.map(order) if col.name == "strategy" else col
+        )
+        _print_summary(console, summary)
+    if counts.failed:
+        raise typer.Exit(code=1)
 
 
 def _print_summary(console: Any, summary: Any) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="search summary (medians over seeds)")
     for col in summary.columns:
         table.add_column(str(col), justify="left" if col in ("task", "strategy") else "right")
     for _, row in summary.iterrows():
-        table.add_row(*[f"{v:.2f}" if isinstance(v, float) else f"{v}" for v in row.tolist()])
+        # Text, not markup: labels such as "bananas[xgb/path]" must print as written.
+        table.add_row(*[Text(f"{v:.2f}" if isinstance(v, float) else str(v)) for v in row.tolist()])
     console.print(table)

@@ -11,7 +11,10 @@ The pieces, each small:
 * surrogates (:class:`PredictorSurrogate`, :class:`ProxySurrogate`) plug any zoo predictor or a
   recorded zero-cost score into the predictor-guided strategies;
 * :func:`run_search` drives a strategy, :func:`annotate` adds post-search columns;
-* :mod:`predbench.search._pareto` gives Pareto fronts and exact 2-D hypervolume.
+* :func:`pareto_front`, :func:`non_dominated_sort`, :func:`hypervolume_2d` for two objectives;
+* :func:`save_predictor` / :func:`load_predictor` keep fitted predictors as skops files;
+* :class:`SearchSuite` (TOML), :func:`run_suite` and :class:`SearchStore` (DuckDB) run grids of
+  (task, strategy, seed) searches resumably — what ``predbench search`` does.
 """
 
 from predbench.search._acquisition import ACQUISITIONS, acquire
@@ -30,7 +33,14 @@ from predbench.search._pareto import (
     non_dominated_sort,
     pareto_front,
 )
+from predbench.search._persist import (
+    UntrustedTypesError,
+    load_predictor,
+    load_predictor_bundle,
+    save_predictor,
+)
 from predbench.search._random import RandomSearch
+from predbench.search._registry import STRATEGIES, StrategySpec, strategy_name
 from predbench.search._run import (
     REPORT_COLUMNS,
     StrategyStalled,
@@ -40,12 +50,15 @@ from predbench.search._run import (
     top_fraction_threshold,
     trajectory_frame,
 )
+from predbench.search._store import SearchStore
+from predbench.search._suite import RunSpec, SearchSuite, run_suite, summarize
 from predbench.search._surrogate import FeatureCache, PredictorSurrogate, ProxySurrogate
 
 __all__ = [
     "ACQUISITIONS",
     "NSGA2",
     "REPORT_COLUMNS",
+    "STRATEGIES",
     "Bananas",
     "BudgetExhausted",
     "FeatureCache",
@@ -59,20 +72,31 @@ __all__ = [
     "ProxySurrogate",
     "RandomSearch",
     "RegularizedEvolution",
+    "RunSpec",
     "SearchDomain",
+    "SearchStore",
+    "SearchSuite",
     "Strategy",
+    "StrategySpec",
     "StrategyStalled",
     "TabularOracle",
+    "UntrustedTypesError",
     "acquire",
     "annotate",
     "hypervolume_2d",
     "hypervolume_trajectory",
+    "load_predictor",
+    "load_predictor_bundle",
     "nadir",
     "non_dominated_sort",
     "pareto_front",
     "parse_objectives",
     "queries_to_reach",
     "run_search",
+    "run_suite",
+    "save_predictor",
+    "strategy_name",
+    "summarize",
     "top_fraction_threshold",
     "trajectory_frame",
 ]

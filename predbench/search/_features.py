@@ -1,11 +1,14 @@
 """Features of candidate archs for a surrogate, from the featurizers package.
 
-A feature set is written as for the comparison suites (``"path"``, ``"zcp+graf"``,
-``"onehot+path"``). Each family's featurizer is built and fitted once per search
-(:func:`featurizers.make_featurizer`); the ``zcp`` family reads the task's *recorded* proxies
-(``Task.proxies``), so a candidate without recorded scores raises ``KeyError`` naming it — restrict
-the search domain to archs with recorded proxies (``domain="proxies"``) when using ``zcp``.
-Proxies computed on the fly (the zero-cost engine) are not wired in here yet.
+A feature set is written as in the comparison suites and parsed by the same function
+(:func:`predbench.evaluation.suite.parse_feature_set`): ``"path"``, ``"zcp+graf"``,
+``"path+zcp[zen]"``. Each family's featurizer is built and fitted once per search
+(:func:`featurizers.make_featurizer`) and then only transforms candidates, which keeps a search
+step well under the cost of rebuilding a feature table per round. The ``zcp`` family reads the
+task's *recorded* proxies (``Task.proxies``), so a candidate without a recorded score raises
+``KeyError`` naming it: pick proxies recorded for the whole domain (``zcp[zen]`` on NB201 CIFAR-10)
+or restrict the domain (``domain = "proxies"`` / ``"valid"``). Proxies computed on the fly (the
+zero-cost engine) are not wired in here.
 """
 
 from __future__ import annotations
@@ -65,14 +68,16 @@ class TaskFeaturizer:
         return f"TaskFeaturizer(space={self.space!r}, features={self.features!r})"
 
 
-def task_featurizer(
-    task: Any, features: str, zcp_names: Sequence[str] | None = None
-) -> TaskFeaturizer:
-    """The featurizer of ``features`` for ``task``'s space, ``zcp`` reading its recorded proxies.
-
-    Only the proxy table is handed over: targets never reach a featurizer.
+def task_featurizer(task: Any, features: str) -> TaskFeaturizer:
+    """The featurizer of the feature set ``features`` (``"graf+zcp[nwot,synflow]"``) for
+    ``task``'s space, ``zcp`` reading its recorded proxies (all recorded ones unless the set names
+    some). Only the proxy table is handed over: targets never reach a featurizer.
     """
-    proxies = task.proxies if "zcp" in features.split("+") else None
+    from predbench.evaluation.suite import parse_feature_set
+
+    fs = parse_feature_set(features)
+    proxies = task.proxies if fs.uses_proxies else None
+    zcp_names = fs.proxies
     if proxies is not None and zcp_names is None:
-        zcp_names = [c for c in proxies.columns if proxies[c].notna().any()]
-    return TaskFeaturizer(task.space, features, proxies=proxies, zcp_names=zcp_names)
+        zcp_names = tuple(c for c in proxies.columns if proxies[c].notna().any())
+    return TaskFeaturizer(task.space, "+".join(fs.families), proxies=proxies, zcp_names=zcp_names)

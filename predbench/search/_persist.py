@@ -42,6 +42,8 @@ TRUSTED_TYPES: frozenset[str] = frozenset(
         "sklearn.gaussian_process.kernels.RationalQuadratic",
         "sklearn.gaussian_process.kernels.Sum",
         "sklearn.gaussian_process.kernels.WhiteKernel",
+        "sklearn.neural_network._stochastic_optimizers.AdamOptimizer",
+        "sklearn.neural_network._stochastic_optimizers.SGDOptimizer",
         "xgboost.core.Booster",
         "xgboost.sklearn.XGBRegressor",
         "lightgbm.basic.Booster",

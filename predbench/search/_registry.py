@@ -52,6 +52,20 @@ STRATEGY_ALIASES: dict[str, str] = {
     "nsga-ii": "nsga2",
 }
 
+#: Keys of a suite's ``[[strategies]]`` table.
+STRATEGY_KEYS: tuple[str, ...] = (
+    "name",
+    "label",
+    "params",
+    "predictor",
+    "predictor_params",
+    "features",
+    "proxy",
+    "uncertainty",
+    "n_members",
+    "refit_every",
+)
+
 #: Strategies that need a surrogate.
 GUIDED: frozenset[str] = frozenset({"fa-ga", "bananas", "parego"})
 
@@ -107,15 +121,18 @@ class StrategySpec:
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any]) -> StrategySpec:
-        """From a suite's ``[[strategies]]`` table or CLI options; unknown keys raise."""
-        known = set(cls.__dataclass_fields__)
-        unknown = sorted(set(data) - known)
+        """From a suite's ``[[strategies]]`` table (``name`` = the strategy's registry name, as
+        ``[[predictors]]`` in comparison suites) or CLI options; unknown keys raise."""
+        data = dict(data)
+        if "name" in data:
+            if "strategy" in data:
+                raise KeyError("give the strategy as 'name' only")
+            data["strategy"] = data.pop("name")
+        unknown = sorted(set(data) - set(STRATEGY_KEYS) - {"strategy"})
         if unknown:
-            raise KeyError(f"unknown strategy settings {unknown}; expected some of {sorted(known)}")
+            raise KeyError(f"unknown key {unknown[0]!r}; allowed: {list(STRATEGY_KEYS)}")
         if "strategy" not in data:
-            raise KeyError(
-                f"strategy settings {data} lack 'strategy' (one of {sorted(STRATEGIES)})"
-            )
+            raise KeyError(f"'name' is missing: one of {sorted(STRATEGIES)}")
         return cls(**data)
 
     @property
@@ -232,7 +249,7 @@ def _import_regressor(spec: str, params: dict[str, Any]) -> Any:
     """An instance of the class named ``"package.module:Class"`` (a scikit-learn regressor)."""
     import importlib
 
-    from sklearn.base import is_regressor
+    from sklearn.base import is_classifier, is_clusterer
 
     module_name, _, class_name = spec.partition(":")
     try:
@@ -242,8 +259,15 @@ def _import_regressor(spec: str, params: dict[str, Any]) -> Any:
     if not isinstance(cls, type):
         raise TypeError(f"predictor {spec!r} is not a class")
     estimator = cls(**params)
-    if not is_regressor(estimator):
-        raise TypeError(f"predictor {spec!r} is not a scikit-learn regressor")
+    # Duck typing: libraries such as ngboost do not carry scikit-learn's estimator tags.
+    if (
+        is_classifier(estimator)
+        or is_clusterer(estimator)
+        or not all(callable(getattr(estimator, m, None)) for m in ("fit", "predict", "get_params"))
+    ):
+        raise TypeError(
+            f"predictor {spec!r} is not a regressor with fit/predict/get_params (scikit-learn API)"
+        )
     return estimator
 
 

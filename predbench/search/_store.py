@@ -1,6 +1,9 @@
 """Search trajectories in a DuckDB file, one finished run at a time.
 
-Two tables, which can live in the same file as the comparison results:
+Two tables beside the comparison results' ``runs`` table (by default in the same file,
+:data:`predbench.evaluation.store.DEFAULT_STORE`); connections come from the results store
+(:class:`~predbench.evaluation.store.ResultsStore`), so both share its lock handling: a writer that
+finds the file locked by another ``predbench`` process waits and retries instead of failing.
 
 ``search_runs``
     One row per finished run: ``run_id`` (hash of its settings), suite, task, strategy label,
@@ -12,7 +15,7 @@ Two tables, which can live in the same file as the comparison results:
 A run is written in **one transaction** (its trajectory rows and its run row together), only once
 it has finished. An interrupted suite therefore leaves only whole runs behind, and re-running it
 skips exactly the run ids already present: nothing lost, nothing duplicated. The connection is
-opened per write and closed at once, so other processes can read the file between writes.
+opened per operation and closed at once, so other processes can use the file between writes.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from predbench.evaluation.store import DEFAULT_STORE, ResultsStore
 
 RUNS_TABLE = "search_runs"
 TRAJECTORIES_TABLE = "search_trajectories"
@@ -85,25 +90,23 @@ class SearchStore:
     Parameters
     ----------
     path
-        The ``.duckdb`` file (created with its folder on first write).
+        The ``.duckdb`` file (created with its folder on first write); it may be the comparison
+        results' file.
+    lock_timeout
+        Seconds to keep retrying while another process holds the file.
     """
 
-    def __init__(self, path: str | os.PathLike[str]):
+    def __init__(self, path: str | os.PathLike[str] = DEFAULT_STORE, lock_timeout: float = 120.0):
         self.path = Path(path)
+        self.lock_timeout = lock_timeout
 
     @contextmanager
     def _connect(self, read_only: bool = False) -> Iterator[Any]:
-        import duckdb
-
-        if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(self.path), read_only=read_only)
-        try:
+        results = ResultsStore(self.path, lock_timeout=self.lock_timeout)
+        with results._connect(read_only=read_only) as con:
             if not read_only:
                 con.execute(_SCHEMA)
             yield con
-        finally:
-            con.close()
 
     def _has_tables(self, con: Any) -> bool:
         names = {

@@ -1,23 +1,25 @@
 """Search suites: tasks × strategies × seeds, run once each, stored, resumable.
 
-A suite is a TOML file::
+A suite is a TOML file in the shape of the comparison suites (top-level settings, one table per
+entry, ``name`` = registry name, ``label`` = display name)::
 
-    [suite]
     name = "search_quick"
+    description = "every strategy, a few seeds"
     tasks = ["nb201/cifar10"]
     budget = 100
     seeds = 5                      # 0..4; or [0, 7, 11]; or {start = 1000, count = 30}
     objectives = "val_accuracy"    # or "val_accuracy,edgegpu_latency"
     domain = "all"                 # "all" | "valid" | "proxies"
-    store = "results/search_quick.duckdb"
+    store = "results/predbench.duckdb"
 
     [[strategies]]
-    strategy = "random"
+    name = "random"
 
     [[strategies]]
-    label = "bananas-xgb-path"
-    strategy = "bananas"
+    name = "bananas"
+    label = "bananas[xgb/path]"
     predictor = "xgb"
+    predictor_params = { n_estimators = 100 }
     features = "path"
     params = { batch_size = 10, acquisition = "its" }
 
@@ -28,7 +30,8 @@ GRAF), ``proxies`` (archs with every recorded proxy, needed by ``zcp`` features)
 Each run (task, strategy, seed) has an id hashing its settings (:func:`run_id`); the store skips
 ids it already holds, so re-running an interrupted suite finishes it without redoing or
 duplicating anything. Runs execute in worker processes (``n_jobs``) and are written by the
-parent, one transaction per run.
+parent, one transaction per run. Errors in a file name the file and the key
+(:class:`~predbench.evaluation.suite.SuiteError`, as for comparison suites).
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ import numpy as np
 import pandas as pd
 import tomllib
 
+from predbench.evaluation.suite import SuiteError
 from predbench.search._oracle import TabularOracle, parse_objectives
 from predbench.search._registry import StrategySpec, run_id
 from predbench.search._run import (
@@ -57,6 +61,19 @@ from predbench.search._run import (
 )
 from predbench.search._store import SearchStore
 
+#: Keys a search suite file may use.
+SUITE_KEYS: tuple[str, ...] = (
+    "name",
+    "description",
+    "tasks",
+    "budget",
+    "seeds",
+    "objectives",
+    "domain",
+    "store",
+    "strategies",
+)
+
 #: Accepted values of a suite's ``domain``.
 DOMAINS: tuple[str, ...] = ("all", "valid", "proxies")
 
@@ -64,9 +81,10 @@ TaskLoader = Callable[[str], Any]
 
 
 def default_task_loader(key: str) -> Any:
-    from predbench.data import load_task
+    """The task ``key``, loaded once per process (the comparison harness's cache)."""
+    from predbench.evaluation.features import cached_task
 
-    return load_task(key)
+    return cached_task(key)
 
 
 # --------------------------------------------------------------------------- specs
@@ -106,6 +124,7 @@ class SearchSuite:
     name: str
     tasks: tuple[str, ...]
     strategies: tuple[StrategySpec, ...]
+    description: str = ""
     budget: int = 150
     seeds: tuple[int, ...] = tuple(range(20))
     objectives: str = "val_accuracy"
@@ -121,48 +140,62 @@ class SearchSuite:
         except FileNotFoundError:
             raise FileNotFoundError(f"no search suite at {path}") from None
         except tomllib.TOMLDecodeError as exc:
-            raise ValueError(f"{path}: not valid TOML: {exc}") from exc
-        try:
-            return cls.from_mapping(data, source=str(path))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise type(exc)(f"{path}: {exc}") from exc
+            raise SuiteError(str(path), "(file)", f"not valid TOML: {exc}") from exc
+        return cls.from_mapping(data, source=str(path))
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any], source: str | None = None) -> SearchSuite:
-        head = dict(data.get("suite", {}))
-        strategies = data.get("strategies", [])
-        extra = sorted(set(data) - {"suite", "strategies"})
-        if extra:
-            raise KeyError(f"unknown top-level tables {extra}; expected [suite] and [[strategies]]")
-        known = {"name", "tasks", "budget", "seeds", "objectives", "domain", "store"}
-        unknown = sorted(set(head) - known)
+        """A validated suite from parsed TOML; ``SuiteError`` names the source and the key."""
+        src = source or "<suite>"
+        unknown = sorted(set(data) - set(SUITE_KEYS))
         if unknown:
-            raise KeyError(f"unknown [suite] keys {unknown}; expected some of {sorted(known)}")
-        if not head.get("tasks"):
-            raise KeyError('[suite] needs tasks = ["<space>/<name>", ...]')
-        if not strategies:
-            raise KeyError("the suite has no [[strategies]] table")
-        seeds = _parse_seeds(head.get("seeds", 20))
-        objectives = head.get("objectives", "val_accuracy")
+            raise SuiteError(src, unknown[0], f"unknown key; allowed: {list(SUITE_KEYS)}")
+        for required in ("tasks", "strategies"):
+            if not data.get(required):
+                raise SuiteError(src, required, "missing or empty")
+        try:
+            seeds = _parse_seeds(data.get("seeds", 20))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise SuiteError(src, "seeds", str(exc)) from None
+        objectives = data.get("objectives", "val_accuracy")
         if not isinstance(objectives, str):
             objectives = ",".join(objectives)
-        parse_objectives(objectives)
-        domain = head.get("domain", "all")
+        try:
+            parse_objectives(objectives)
+        except ValueError as exc:
+            raise SuiteError(src, "objectives", str(exc)) from None
+        domain = data.get("domain", "all")
         if domain not in DOMAINS:
-            raise ValueError(f"domain {domain!r} is not one of {list(DOMAINS)}")
-        specs = tuple(StrategySpec.from_mapping(dict(s)) for s in strategies)
+            raise SuiteError(src, "domain", f"{domain!r} is not one of {list(DOMAINS)}")
+        specs = []
+        for i, entry in enumerate(data["strategies"]):
+            where = f"strategies[{i}]"
+            try:
+                spec = StrategySpec.from_mapping(dict(entry))
+                spec.resolved_label()  # checks the strategy name
+                if spec.features:
+                    from predbench.evaluation.suite import parse_feature_set
+
+                    parse_feature_set(spec.features)
+            except (KeyError, TypeError, ValueError) as exc:
+                message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+                raise SuiteError(src, where, str(message)) from None
+            specs.append(spec)
         labels = [s.resolved_label() for s in specs]
         if len(set(labels)) != len(labels):
-            raise ValueError(f"strategy labels repeat: {labels}; give each a distinct label")
+            raise SuiteError(
+                src, "strategies", f"labels repeat: {labels}; give each a distinct label"
+            )
         return cls(
-            name=str(head.get("name", Path(source).stem if source else "search")),
-            tasks=tuple(head["tasks"]),
-            strategies=specs,
-            budget=int(head.get("budget", 150)),
+            name=str(data.get("name", Path(source).stem if source else "search")),
+            description=str(data.get("description", "")),
+            tasks=tuple(data["tasks"]),
+            strategies=tuple(specs),
+            budget=int(data.get("budget", 150)),
             seeds=seeds,
             objectives=objectives,
             domain=domain,
-            store=head.get("store"),
+            store=data.get("store"),
             source=source,
         )
 
@@ -267,6 +300,19 @@ def execute_run(
 THREAD_VARIABLES: tuple[str, ...] = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
+@dataclass
+class SuiteOutcome:
+    """What :func:`run_suite` did: runs written, skipped (already stored) and failed."""
+
+    done: int = 0
+    skipped: int = 0
+    total: int = 0
+    failed: list[tuple[RunSpec, str]] = field(default_factory=list)
+
+    def __getitem__(self, key: str) -> Any:  # dict-style access for scripts
+        return getattr(self, key)
+
+
 def run_suite(
     runs: Sequence[RunSpec],
     store: SearchStore,
@@ -275,8 +321,12 @@ def run_suite(
     task_loader: TaskLoader = default_task_loader,
     on_done: Callable[[dict], None] | None = None,
     progress: bool = True,
-) -> dict[str, int]:
-    """Execute the runs not yet in ``store``; returns counts ``{"done", "skipped", "total"}``."""
+) -> SuiteOutcome:
+    """Execute the runs not yet in ``store``.
+
+    A run that raises is reported in ``failed`` (with its error text) and not stored, so a later
+    call retries it; the other runs go on.
+    """
     done_ids = store.done_run_ids()
     todo = [r for r in runs if r.run_id not in done_ids]
     seen: set[str] = set()
@@ -285,20 +335,28 @@ def run_suite(
         if r.run_id not in seen:
             seen.add(r.run_id)
             unique.append(r)
-    counts = {"done": 0, "skipped": len(runs) - len(todo), "total": len(runs)}
+    outcome = SuiteOutcome(skipped=len(runs) - len(todo), total=len(runs))
 
     def finish(record: dict, trajectory: pd.DataFrame) -> None:
         store.write_run(record, trajectory)
-        counts["done"] += 1
+        outcome.done += 1
         if on_done is not None:
             on_done(record)
+
+    def fail(run: RunSpec, exc: BaseException) -> None:
+        outcome.failed.append((run, f"{type(exc).__name__}: {exc}"))
 
     bar = _progress(progress, len(unique))
     with bar as prog:
         task_id = prog.add_task("search runs", total=len(unique)) if prog else None
         if n_jobs <= 1 or len(unique) <= 1:
             for run in unique:
-                finish(*execute_run(run, task_loader))
+                try:
+                    result = execute_run(run, task_loader)
+                except Exception as exc:
+                    fail(run, exc)
+                else:
+                    finish(*result)
                 if prog:
                     prog.advance(task_id)
         else:
@@ -307,17 +365,24 @@ def run_suite(
                 os.environ.setdefault(var, "1")
             ctx = get_context("spawn")
             with ProcessPoolExecutor(n_jobs, mp_context=ctx) as pool:
-                pending: set[Future] = set()
+                pending: dict[Future, RunSpec] = {}
                 queue = list(unique)
                 while queue or pending:
                     while queue and len(pending) < 2 * n_jobs:
-                        pending.add(pool.submit(execute_run, queue.pop(0), task_loader))
-                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                        run = queue.pop(0)
+                        pending[pool.submit(execute_run, run, task_loader)] = run
+                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for fut in finished:
-                        finish(*fut.result())
+                        run = pending.pop(fut)
+                        try:
+                            result = fut.result()
+                        except Exception as exc:
+                            fail(run, exc)
+                        else:
+                            finish(*result)
                         if prog:
                             prog.advance(task_id)
-    return counts
+    return outcome
 
 
 class _NoProgress:
@@ -354,7 +419,7 @@ def summarize(
 ) -> pd.DataFrame:
     """Per (task, strategy): seeds, median queries to reach the top ``top_fraction`` of the domain
     (by the first objective), and the median best value (and best test accuracy where known) at
-    each checkpoint budget.
+    each checkpoint budget and at the run's budget.
 
     Runs that never reach the top fraction count as ``budget + 1`` in the median (so the median
     is a lower bound when more than half miss), and ``reached`` says how many did.
@@ -380,7 +445,7 @@ def summarize(
             f"queries_to_top{top_fraction:.0%}": float(np.median(hits)),
             "reached": int(sum(h <= first["budget"] for h in hits)),
         }
-        for c in checkpoints:
+        for c in sorted({*(c for c in checkpoints if c <= first["budget"]), first["budget"]}):
             at = group[group["query"] == c]
             if len(at):
                 row[f"best@{c}"] = float(at["best_value"].median())
@@ -402,6 +467,7 @@ __all__ = [
     "DOMAINS",
     "RunSpec",
     "SearchSuite",
+    "SuiteOutcome",
     "domain_archs",
     "execute_run",
     "make_oracle",

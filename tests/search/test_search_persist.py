@@ -4,6 +4,7 @@ refused; a pre-trained predictor steers a search unchanged."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 import skops.io as sio
 from sklearn.ensemble import RandomForestRegressor
@@ -98,3 +99,38 @@ def test_pretrained_predictor_steers_a_search_as_saved(task, tmp_path):
         strategy.surrogate_.predict(list(task.archs[:50])), model.predict(X[:50])
     )
     assert search(model)[1]["arch"].tolist() == trajectory["arch"].tolist()
+
+
+def _zoo_params(name):
+    from predbench.predictors import PREDICTORS
+
+    params = {"random_state": 0} if "random_state" in PREDICTORS[name]._get_param_names() else {}
+    if name == "single_proxy":
+        params["proxy"] = "zcp:synflow"
+    small = {
+        "omni": {"n_hypers": 1, "cv": 2, "n_estimators": (10, 15)},
+        "tuned_xgb": {"n_iter": 2, "cv": 2},
+        "ngboost": {"n_estimators": 20},
+        "xgb": {"n_estimators": 50},
+        "lgbm": {"n_estimators": 50},
+        "rf": {"n_estimators": 20},
+    }
+    params.update(small.get(name, {}))
+    return params
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["rf", "xgb", "tuned_xgb", "lgbm", "gp", "ngboost", "omni", "mlp", "ridge", "single_proxy"],
+)
+def test_every_zoo_predictor_round_trips(task, tmp_path, name):
+    from predbench.predictors import PREDICTORS, make_predictor
+
+    assert name in PREDICTORS
+    X = pd.DataFrame(ENC.transform(list(task.archs[:120])), columns=ENC.get_feature_names_out())
+    y = task.targets["val_accuracy"].to_numpy()[:120]
+    X["zcp:synflow"] = y + np.cos(np.arange(120))
+    X["zcp:jacov"] = -y
+    model = make_predictor(name, **_zoo_params(name)).fit(X, y)
+    loaded = load_predictor(save_predictor(model, tmp_path / f"{name}.skops"))
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))

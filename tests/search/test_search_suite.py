@@ -20,7 +20,6 @@ from predbench.search._suite import SearchSuite, run_suite, summarize
 ROOT = Path(__file__).resolve().parents[2]
 
 SUITE = """
-[suite]
 name = "resume"
 tasks = ["nb201/synthetic"]
 budget = {budget}
@@ -28,12 +27,12 @@ seeds = {seeds}
 objectives = "val_accuracy"
 
 [[strategies]]
-strategy = "local"
+name = "local"
 params = {{ n_init = 5 }}
 
 [[strategies]]
 label = "fa-ga-nwot"
-strategy = "fa-ga"
+name = "fa-ga"
 proxy = "nwot"
 params = {{ population_size = 10, pool_size = 60, top_k = 4, top_h = 1 }}
 """
@@ -60,30 +59,29 @@ def test_suite_parsing_and_run_ids(tmp_path):
 @pytest.mark.parametrize(
     "text, message",
     [
-        ('[suite]\ntasks=["a/b"]\n', "no \\[\\[strategies\\]\\]"),
-        ('[suite]\nname="x"\n[[strategies]]\nstrategy="random"\n', "needs tasks"),
-        ('[suite]\ntasks=["a/b"]\nbudgett=3\n[[strategies]]\nstrategy="random"\n', "budgett"),
-        ('[suite]\ntasks=["a/b"]\ndomain="some"\n[[strategies]]\nstrategy="random"\n', "domain"),
+        ('tasks=["a/b"]\n', "strategies: missing or empty"),
+        ('name="x"\n[[strategies]]\nname="random"\n', "tasks: missing or empty"),
+        ('tasks=["a/b"]\nbudgett=3\n[[strategies]]\nname="random"\n', "budgett: unknown key"),
+        ('tasks=["a/b"]\ndomain="some"\n[[strategies]]\nname="random"\n', "domain: 'some'"),
+        ('tasks=["a/b"]\nseeds={start=1}\n[[strategies]]\nname="random"\n', "seeds: "),
+        ('tasks=["a/b"]\n[[strategies]]\nname="annealing"\n', "strategies\\[0\\]: unknown search"),
+        ('tasks=["a/b"]\n[[strategies]]\nname="random"\nseed=1\n', "unknown key 'seed'"),
+        ('tasks=["a/b"]\n[[strategies]]\nname="bananas"\nfeatures="path+path"\n', "twice"),
         (
-            '[suite]\ntasks=["a/b"]\n[[strategies]]\nstrategy="annealing"\n',
-            "unknown search strategy",
-        ),
-        (
-            '[suite]\ntasks=["a/b"]\n[[strategies]]\nstrategy="random"\nseed=1\n',
-            "unknown strategy settings",
-        ),
-        (
-            '[suite]\ntasks=["a/b"]\n[[strategies]]\nstrategy="random"\n[[strategies]]\nstrategy="rs"\n',
+            'tasks=["a/b"]\n[[strategies]]\nname="random"\n[[strategies]]\nname="rs"\n',
             "labels repeat",
         ),
-        ("[suite\n", "not valid TOML"),
+        ("tasks = [\n", "not valid TOML"),
     ],
 )
-def test_suite_errors_name_the_problem(tmp_path, text, message):
+def test_suite_errors_name_the_file_and_key(tmp_path, text, message):
+    from predbench.evaluation.suite import SuiteError
+
     path = tmp_path / "bad.toml"
     path.write_text(text)
-    with pytest.raises((KeyError, ValueError), match=message):
+    with pytest.raises(SuiteError, match=message) as info:
         SearchSuite.load(path)
+    assert str(path) in str(info.value)
 
 
 def test_strategy_spec_errors(task):
@@ -99,9 +97,9 @@ def test_store_round_trip_and_skip(tmp_path):
     suite = SearchSuite.load(write_suite(tmp_path, budget=60, seeds=2))
     store = SearchStore(tmp_path / "s.duckdb")
     counts = run_suite(suite.runs(), store, task_loader=load_synthetic, progress=False)
-    assert counts == {"done": 4, "skipped": 0, "total": 4}
+    assert (counts.done, counts.skipped, counts.total, counts.failed) == (4, 0, 4, [])
     again = run_suite(suite.runs(), store, task_loader=load_synthetic, progress=False)
-    assert again == {"done": 0, "skipped": 4, "total": 4}
+    assert (again.done, again.skipped, again.total) == (0, 4, 4)
     traj = store.trajectories()
     assert len(traj) == 4 * 60
     assert traj.groupby("run_id")["query"].apply(list).map(lambda q: q == list(range(1, 61))).all()
@@ -113,6 +111,23 @@ def test_store_round_trip_and_skip(tmp_path):
     summary = summarize(traj, store.runs(), load_synthetic, checkpoints=(60,))
     assert sorted(summary["strategy"]) == ["fa-ga-nwot", "local"]
     assert (summary["seeds"] == 2).all() and (summary["domain"] == 729).all()
+
+
+def test_a_failing_run_is_reported_and_the_others_go_on(tmp_path):
+    path = tmp_path / "suite.toml"
+    path.write_text(
+        'tasks = ["nb201/synthetic"]\nbudget = 20\nseeds = 2\n'
+        '[[strategies]]\nname = "random"\n'
+        '[[strategies]]\nname = "evolution"\nparams = { population_size = 5, sample_size = 9 }\n'
+    )
+    store = SearchStore(tmp_path / "s.duckdb")
+    outcome = run_suite(
+        SearchSuite.load(path).runs(), store, task_loader=load_synthetic, progress=False
+    )
+    assert outcome.done == 2 and len(outcome.failed) == 2
+    run, error = outcome.failed[0]
+    assert run.strategy.name == "evolution" and "sample_size <= population_size" in error
+    assert len(store.runs()) == 2  # failed runs are not stored: a re-run retries them
 
 
 def test_suite_resumes_after_being_killed(tmp_path):
@@ -152,7 +167,7 @@ def test_suite_resumes_after_being_killed(tmp_path):
     stored = store.done_run_ids()
     assert set(finished) <= stored and len(stored) < len(runs)
     counts = run_suite(runs, store, task_loader=load_synthetic, progress=False)
-    assert counts["skipped"] == len(stored) and counts["done"] == len(runs) - len(stored)
+    assert counts.skipped == len(stored) and counts.done == len(runs) - len(stored)
     traj = store.trajectories()
     assert len(store.runs()) == len(runs)
     assert len(traj) == len(runs) * 400
@@ -182,6 +197,8 @@ def test_cli_runs_and_summarizes(tmp_path):
         "population_size=10",
         "--param",
         "sample_size=3",
+        "--label",
+        "evo[pop10]",
         "--budget",
         "30",
         "--seeds",
@@ -192,7 +209,7 @@ def test_cli_runs_and_summarizes(tmp_path):
     ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert "2 run(s) done" in result.output and "evolution" in result.output
+    assert "2 run(s) done" in result.output and "evo[pop10]" in result.output
     again = CliRunner().invoke(app, args)
     assert "0 run(s) done, 2 already in" in again.output
     assert len(SearchStore(store).trajectories()) == 60
@@ -215,8 +232,12 @@ def test_any_sklearn_regressor_plugs_in_by_import_path(task, optimum):
     assert type(strategy.surrogate.predictor).__name__ == "ExtraTreesRegressor"
     trajectory = run_search(strategy, TabularOracle(task), 150)
     assert trajectory["best_arch"].iloc[-1] == optimum
-    with pytest.raises(TypeError, match="not a scikit-learn regressor"):
+    with pytest.raises(TypeError, match="not a regressor"):
+        StrategySpec("bananas", predictor="sklearn.linear_model:LogisticRegression").build(task, 0)
+    with pytest.raises(TypeError, match="not a regressor"):
         StrategySpec("bananas", predictor="sklearn.cluster:KMeans").build(task, 0)
+    ngb = StrategySpec("bananas", predictor="ngboost:NGBRegressor", features="onehot")
+    assert type(ngb.build(task, 0).surrogate.predictor).__name__ == "NGBRegressor"
     with pytest.raises(ValueError, match="cannot import predictor"):
         StrategySpec("bananas", predictor="sklearn.nothing:Thing").build(task, 0)
 
@@ -226,6 +247,9 @@ def test_zcp_features_need_recorded_proxies(task):
     from predbench.search._suite import domain_archs
 
     featurizer = task_featurizer(task, "zcp+onehot")
+    assert (
+        task_featurizer(task, "onehot+zcp[nwot]")(list(task.archs[1:2])).columns[-1] == "zcp:nwot"
+    )
     recorded = domain_archs(task, "proxies")
     assert len(recorded) == task.proxies["nwot"].notna().sum()
     table = featurizer(list(recorded[:5]))
