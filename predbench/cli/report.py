@@ -24,7 +24,10 @@ def register(app: typer.Typer) -> None:
             help="Only this suite: its name or its TOML file (repeatable).",
         ),
         search_stores: list[Path] | None = typer.Option(
-            None, "--search-store", help="DuckDB file of `predbench search` (repeatable)."
+            None,
+            "--search-store",
+            help="Another DuckDB file holding `predbench search` runs (repeatable); search runs "
+            "in the results store itself are always read.",
         ),
         title: str | None = typer.Option(None, "--title", help="Page title."),
     ) -> None:
