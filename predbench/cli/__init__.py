@@ -34,6 +34,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "compare",
     "results",
     "search",
+    "explain",
+    "report",
 )
 
 for _name in COMMAND_MODULES:

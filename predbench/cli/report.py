@@ -1,0 +1,78 @@
+"""``predbench report``: one self-contained HTML file from the results store."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``report`` command to ``app``."""
+
+    @app.command("report")
+    def report(
+        store: Path | None = typer.Argument(
+            None, help="Results store (default results/predbench.duckdb)."
+        ),
+        output: Path = typer.Option(..., "--output", "-o", help="HTML file to write."),
+        suites: list[str] | None = typer.Option(
+            None,
+            "--suite",
+            "-s",
+            help="Only this suite: its name or its TOML file (repeatable).",
+        ),
+        search_stores: list[Path] | None = typer.Option(
+            None,
+            "--search-store",
+            help="Another DuckDB file holding `predbench search` runs (repeatable); search runs "
+            "in the results store itself are always read.",
+        ),
+        title: str | None = typer.Option(None, "--title", help="Page title."),
+    ) -> None:
+        """Write an offline HTML report: τ/Spearman curves, heatmaps, SHAP plots, search."""
+        from rich.console import Console
+
+        from predbench.evaluation import DEFAULT_STORE
+        from predbench.report import load_report_data, write_report
+
+        console = Console(stderr=True)
+        if output.suffix.lower() not in (".html", ".htm"):
+            raise typer.BadParameter(f"{output}: expected an .html file", param_hint="--output")
+        names = [_suite_name(s) for s in suites or []]
+        start = time.perf_counter()
+        try:
+            data = load_report_data(
+                store or DEFAULT_STORE, suites=names, search_stores=search_stores or []
+            )
+        except FileNotFoundError as err:
+            raise typer.BadParameter(str(err)) from None
+        if data.is_empty:
+            console.print(
+                f"[yellow]warning:[/] nothing to report from {store or DEFAULT_STORE}"
+                + (f" for suite(s) {', '.join(names)}" if names else "")
+            )
+        default_title = "predbench report" + (f": {', '.join(names)}" if names else "")
+        write_report(output, data, title=title or default_title)
+        size = output.stat().st_size
+        console.print(
+            f"wrote {output} ({size / 1024:,.0f} KiB) in {time.perf_counter() - start:.1f} s"
+        )
+
+
+def _suite_name(value: str) -> str:
+    """A suite name, or the ``name`` of a suite TOML file (its stem when it has none)."""
+    import tomllib
+
+    path = Path(value)
+    if path.suffix.lower() != ".toml":
+        return value
+    if not path.is_file():
+        raise typer.BadParameter(f"{path}: no such suite file", param_hint="--suite")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise typer.BadParameter(f"{path}: {err}", param_hint="--suite") from None
+    head = data.get("suite", data) if isinstance(data.get("suite"), dict) else data
+    return str(head.get("name", path.stem))

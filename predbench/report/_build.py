@@ -1,0 +1,601 @@
+"""Compose the report: sections of figures, tables and "how to read this" notes.
+
+Sections, each left out (with a sentence saying why) when its tables are empty:
+
+1. ranking quality (Kendall τ, Spearman ρ) against the training-set size, per task;
+2. predictors × feature sets at the largest training size, per task;
+3. SHAP: per task, which features and families the explained predictors rely on;
+4. across tasks: the features × tasks table of SHAP ranks (GRAF-paper style);
+5. search trajectories, when a search store is given;
+6. settings and library versions.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from predbench.report import _figures as figs
+from predbench.report._data import ReportData, task_label, versions_table
+from predbench.report._html import Section, bullet_list, esc, figure, note, page, table
+
+METRIC_LABELS = {"kendall_tau": "Kendall τ", "spearman": "Spearman ρ"}
+#: Features shown in SHAP bar and beeswarm plots, and rows of cross-task heatmaps.
+TOP_FEATURES = 15
+TOP_RANKS = 20
+#: Rows drawn in a beeswarm (a seeded sample when the test set is larger).
+BEESWARM_ROWS = 2000
+#: Cross-task heatmaps drawn at most (the largest groups of tasks first).
+MAX_RANK_HEATMAPS = 3
+
+OPS_NOTE = (
+    "In figure labels op names are shortened: skip = skip_connect, conv3 = nor_conv_3x3, "
+    "conv1 = nor_conv_1x1, pool = avg_pool_3x3 (tables keep the full names)."
+)
+
+
+def _with_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    target = frame["target"] if "target" in frame.columns else None
+    labels = [
+        task_label(t, None if target is None else g)
+        for t, g in zip(
+            frame["task"], target if target is not None else [None] * len(frame), strict=True
+        )
+    ]
+    return frame.assign(label=labels)
+
+
+# ------------------------------------------------------------------------------- sections
+
+
+def _accuracy_sections(data: ReportData) -> list[Section]:
+    from predbench.evaluation.metrics import aggregate
+
+    ok = data.ok_results
+    curves = Section(
+        "Ranking quality vs training-set size",
+        "How well each predictor orders the held-out architectures of a task, as a function of "
+        "how many architectures it was trained on.",
+    )
+    grid = Section(
+        "Predictors × feature sets",
+        "Every predictor against every encoding at the largest training set of each task.",
+    )
+    if ok.empty:
+        message = "No finished predictor runs in the store (run a suite with `predbench compare`)."
+        return [curves.add(note(message)), grid.add(note(message))]
+    ok = _with_labels(ok)
+    by = ["label", "features", "predictor", "train_size"]
+    cells = {m: aggregate(ok, m, by=by) for m in METRIC_LABELS}
+    for label in dict.fromkeys(ok["label"]):
+        part = {m: c[c["label"] == label] for m, c in cells.items()}
+        tau = part["kendall_tau"]
+        seeds = int(tau["n"].max())
+        n_test = (
+            ok[ok["label"] == label]["n_test"] if "n_test" in ok.columns else pd.Series(dtype=float)
+        )
+        test_text = (
+            f"{int(n_test.median()):,} test architectures"
+            if n_test.notna().any()
+            else "the test architectures"
+        )
+        fig = figs.metric_vs_train_size(part, title=label, metric_labels=METRIC_LABELS)
+        curves.add(
+            f"<h3>{esc(label)}</h3>",
+            figure(
+                figs.to_data_uri(fig),
+                f"Kendall tau and Spearman rho against training-set size on {label}",
+                "Each column of panels is one feature set (encoding); each line one predictor. "
+                f"A dot is the mean over up to {seeds} seeds (each seed draws its own training "
+                f"set and is scored on {test_text}); the shaded band or error bar is the 95 % "
+                "t-interval of that mean. τ = 1 means the predicted order of the test "
+                "architectures equals the benchmark's order, 0 means no better than random. "
+                "Spearman ρ measures the same agreement on another scale (|ρ| ≥ |τ| for the "
+                "same predictions). The x axis is logarithmic.",
+            ),
+        )
+        largest = int(tau["train_size"].max())
+        at = tau[tau["train_size"] == largest]
+        fig = figs.predictor_feature_heatmap(
+            at, title=f"{label}: mean Kendall τ at {largest:,} training architectures"
+        )
+        best = at.sort_values("mean", ascending=False).head(5)
+        rho = part["spearman"]
+        rho = rho[rho["train_size"] == largest].set_index(["features", "predictor"])["mean"]
+        best_table = pd.DataFrame(
+            {
+                "predictor": best["predictor"],
+                "features": best["features"],
+                "mean τ": best["mean"],
+                "95 % interval": [
+                    f"{lo:.3f} – {hi:.3f}" if np.isfinite(lo) else ""
+                    for lo, hi in zip(best["ci_low"], best["ci_high"], strict=True)
+                ],
+                "mean ρ": [
+                    rho.get((f, p), np.nan)
+                    for f, p in zip(best["features"], best["predictor"], strict=True)
+                ],
+                "seeds": best["n"].astype(int),
+            }
+        )
+        grid.add(
+            f"<h3>{esc(label)}</h3>",
+            figure(
+                figs.to_data_uri(fig),
+                f"Heatmap of mean Kendall tau, predictors by feature sets, on {label}",
+                "Each cell is the mean Kendall τ of one predictor (row) with one feature set "
+                f"(column) over its seeds at {largest:,} training architectures; the ± value is "
+                "half the width of the 95 % interval. Brighter is better. Read along a row to see "
+                "which encoding helps a predictor, down a column to compare predictors on the same "
+                "encoding. A grey “–” marks a combination the suite did not run.",
+            ),
+            "<p>Best five combinations:</p>",
+            table(best_table),
+        )
+    return [curves, grid]
+
+
+def _shown(n_features: int) -> str:
+    if n_features > TOP_FEATURES:
+        return f"Only the top {TOP_FEATURES} of {n_features} features are shown."
+    return f"All {n_features} features are shown."
+
+
+def _headline(runs: pd.DataFrame) -> pd.Series:
+    """The explanation to draw in full: most feature families, then best τ, then largest n."""
+    families = runs["features"].str.count(r"\+") + 1
+    order = runs.assign(_families=families).sort_values(
+        ["_families", "kendall_tau", "train_size"], ascending=[False, False, False], kind="stable"
+    )
+    return order.iloc[0]
+
+
+def _shap_section(data: ReportData) -> Section:
+    section = Section(
+        "What the predictors look at (SHAP)",
+        "SHAP values split each prediction into one contribution per feature: the prediction "
+        "equals the average prediction (the <i>base value</i>) plus the sum of the contributions. "
+        "A feature that often moves predictions far from the average matters to the model. "
+        "Tree models (random forest, XGBoost, LightGBM) get exact values; other models get "
+        "sampled (permutation) values, with the sample budget listed in the settings. Features "
+        "that carry the same information share their importance in a way that depends on the "
+        "model's splits: GRAF's <code>mean_in_degree[S]</code> and <code>mean_out_degree[S]</code> "
+        "are equal for every cell, and path lengths over nested op sets are strongly correlated, "
+        "so read such groups together.",
+    )
+    runs = data.explain_runs
+    if runs.empty:
+        return section.add(
+            note(
+                "No explanations in the store (run `predbench explain --suite …` or "
+                "`predbench explain --task … --features … --predictor … --train-size …`)."
+            )
+        )
+    runs = _with_labels(runs)
+    importance = data.importance
+    families = data.families
+    for label in dict.fromkeys(runs["label"]):
+        mine = runs[runs["label"] == label].sort_values("kendall_tau", ascending=False)
+        section.add(f"<h3>{esc(label)}</h3>")
+        top3 = []
+        for explain_id in mine["explain_id"]:
+            rows = importance[importance["explain_id"] == explain_id].sort_values("rank").head(3)
+            top3.append(", ".join(rows["feature"]))
+        overview = pd.DataFrame(
+            {
+                "predictor": mine["predictor"],
+                "features": mine["features"],
+                "train size": mine["train_size"].astype(int),
+                "seed": mine["seed"].astype(int),
+                "τ of this model": mine["kendall_tau"],
+                "SHAP": mine["method"],
+                "archs explained": mine["n_rows"].astype(int),
+                "top 3 features": top3,
+            }
+        )
+        if mine["suite"].nunique() > 1:
+            overview.insert(0, "suite", mine["suite"].to_numpy())
+        section.add(table(overview))
+        head = _headline(mine)
+        rows = importance[importance["explain_id"] == head["explain_id"]]
+        what = (
+            f"{head['predictor']} on {head['features']}, {int(head['train_size']):,} training "
+            f"architectures, seed {int(head['seed'])} (τ = {head['kendall_tau']:.3f})"
+        )
+        fig = figs.importance_bars(rows, title=f"{label}: {what}", top=TOP_FEATURES)
+        section.add(
+            figure(
+                figs.to_data_uri(fig),
+                f"Bar chart of the {TOP_FEATURES} most important features on {label}",
+                f"Bar length is a feature's mean |SHAP value| over the {int(head['n_rows']):,} "
+                "explained test architectures, in units of the target (for accuracy: percentage "
+                "points): how far, on average, this feature moves a prediction away from the base "
+                f"value {head['base_value']:.3g}. The colour gives the feature's family "
+                "(zcp = recorded zero-cost proxy, graf = neural graph feature, onehot = op on an "
+                f"edge). {_shown(int(head['n_features']))} {OPS_NOTE}",
+            )
+        )
+        if data.shap_values is not None:
+            top = rows.sort_values("rank").head(TOP_FEATURES)["feature"].tolist()
+            try:
+                values = data.shap_values(head["explain_id"], top)
+            except FileNotFoundError as err:
+                section.add(note(f"Beeswarm left out: {err}"))
+            else:
+                fig = figs.beeswarm(
+                    values,
+                    top,
+                    title=f"{label}: per-architecture SHAP values",
+                    max_rows=BEESWARM_ROWS,
+                )
+                shown = min(len(values), BEESWARM_ROWS)
+                section.add(
+                    figure(
+                        figs.to_data_uri(fig),
+                        f"Beeswarm plot of SHAP values on {label}",
+                        f"One dot per test architecture ({shown:,} shown"
+                        + (f", a seeded sample of {len(values):,}" if len(values) > shown else "")
+                        + ") for the same features, most important at the top. The horizontal "
+                        "position is how much that feature moved that architecture's prediction "
+                        "up (right) or down (left). The colour is the feature's own value for the "
+                        "architecture, red high and blue low: red dots on the right mean that high "
+                        "values of the feature raise the prediction. A wide spread means the "
+                        "feature separates good from bad architectures.",
+                    )
+                )
+        fam = families[families["explain_id"].isin(mine["explain_id"])]
+        if not fam.empty and fam.groupby("explain_id")["family"].nunique().max() > 1:
+            names = mine.set_index("explain_id")
+            fam = fam.assign(
+                label=[
+                    f"{names.at[e, 'predictor']} · {names.at[e, 'features']} · n={int(names.at[e, 'train_size'])}"
+                    for e in fam["explain_id"]
+                ]
+            )
+            fam = fam[
+                fam["explain_id"].isin(
+                    names.index[names["features"].str.contains(r"\+", regex=True)]
+                )
+            ]
+            fig = figs.family_shares(fam, title=f"{label}: importance by feature family")
+            section.add(
+                figure(
+                    figs.to_data_uri(fig),
+                    f"Stacked bars of feature-family importance on {label}",
+                    "One bar per explained predictor that uses more than one family. Each "
+                    "segment is a family's share of the SHAP importance, counting the family's "
+                    "columns as one player (the absolute value of their summed SHAP values, "
+                    "averaged over architectures). A family with a large share is what that "
+                    "model's ranking rests on.",
+                )
+            )
+    return section
+
+
+def _rank_section(data: ReportData) -> Section:
+    from predbench.explain import aggregate_importance, rank_table
+
+    section = Section(
+        "Across tasks: feature ranks",
+        "The same predictor and feature set explained on several tasks: which features matter "
+        "everywhere and which only on some tasks (the layout of the GRAF paper's tables).",
+    )
+    if data.importance.empty:
+        return section.add(note("No explanations in the store."))
+    imp = _with_labels(data.importance)
+    keys = ["features", "predictor", "train_size"]
+    groups = (
+        imp.groupby(keys, sort=False)["label"].nunique().sort_values(ascending=False, kind="stable")
+    )
+    groups = groups[groups >= 2]
+    if groups.empty:
+        return section.add(
+            note(
+                "Cross-task ranks need the same predictor and feature set explained on two or "
+                "more tasks (or targets); e.g. `predbench explain --task nb201/cifar10 --task "
+                "nb201/cifar100 --features graf --predictor rf --train-size 1024`."
+            )
+        )
+    for key in list(groups.index)[:MAX_RANK_HEATMAPS]:
+        features, predictor, size = key
+        part = imp[
+            (imp["features"] == features)
+            & (imp["predictor"] == predictor)
+            & (imp["train_size"] == size)
+        ]
+        averaged = aggregate_importance(part, by=("label",))
+        ranks = rank_table(averaged, by="label")
+        tasks = list(dict.fromkeys(averaged["label"]))
+        seeds = int(averaged["n_runs"].max())
+        fig = figs.rank_heatmap(
+            ranks,
+            tasks,
+            title=f"{predictor} on {features}, {int(size):,} training architectures: SHAP ranks",
+            top=TOP_RANKS,
+        )
+        section.add(
+            f"<h3>{esc(predictor)} · {esc(features)} · n = {int(size):,}</h3>",
+            figure(
+                figs.to_data_uri(fig),
+                f"Heatmap of SHAP feature ranks across tasks for {predictor} on {features}",
+                "Rows are features, sorted by their mean rank over the tasks (shown in brackets; a "
+                "task that lacks the feature, e.g. another search space, counts as its last rank); "
+                "columns are tasks. A cell is the feature's rank by mean |SHAP| on that task "
+                "(1 = most important; dark = important"
+                + (
+                    f"; importance averaged over repeated runs, up to {seeds}, first"
+                    if seeds > 1
+                    else ""
+                )
+                + f"). Only the {TOP_RANKS} best features by mean rank are drawn; label colours "
+                "give the family (blue zcp, green graf, orange onehot). A dark row is a feature "
+                "that matters on every task; a single dark cell, one that matters on that task "
+                f"only. Grey: the feature does not exist on that task. {OPS_NOTE}",
+            ),
+        )
+    if len(groups) > MAX_RANK_HEATMAPS:
+        section.add(
+            note(
+                f"{len(groups) - MAX_RANK_HEATMAPS} more predictor/feature-set groups "
+                "span several tasks; `predbench explain … -o DIR` writes all rank tables."
+            )
+        )
+    return section
+
+
+def _search_section(data: ReportData) -> Section:
+    from predbench.evaluation.metrics import mean_interval
+
+    section = Section(
+        "Search trajectories",
+        "Architecture search on the tabular benchmark: the best architecture found so far as "
+        "the search spends its budget of evaluated architectures.",
+    )
+    traj = data.trajectories
+    if traj.empty:
+        return section.add(
+            note(
+                "No search runs in the given stores (run `predbench search` and "
+                "pass its store with `--search-store`)."
+            )
+        )
+    for task in dict.fromkeys(traj["task"]):
+        part = traj[traj["task"] == task]
+        multi = part["hypervolume"].notna().any() if "hypervolume" in part else False
+        column = "hypervolume" if multi else "best_value"
+        objective = str(part["objectives"].iloc[0]) if "objectives" in part else "objective"
+        rows = []
+        for (strategy, query), group in part.groupby(["strategy", "query"], sort=False):
+            rows.append({"strategy": strategy, "query": query, **mean_interval(group[column])})
+        curves = pd.DataFrame(rows)
+        ylabel = "hypervolume" if multi else f"best {objective} so far"
+        fig = figs.search_trajectories(curves, title=f"{task}: {ylabel}", ylabel=ylabel)
+        section.add(
+            f"<h3>{esc(task)}</h3>",
+            figure(
+                figs.to_data_uri(fig),
+                f"Search trajectories on {task}",
+                "One line per search strategy: the mean over seeds of the best value found after "
+                "each evaluated architecture, with the 95 % t-interval of that mean as a band. "
+                "Higher and further left is better: the strategy finds good architectures with "
+                "fewer evaluations."
+                + (
+                    " For two objectives the y axis is the hypervolume of the Pareto front found "
+                    "so far."
+                    if multi
+                    else ""
+                ),
+            ),
+        )
+        final = part.sort_values("query").groupby(["strategy", "seed"], sort=False).tail(1)
+        summary = []
+        for strategy, group in final.groupby("strategy", sort=False):
+            stats = mean_interval(group[column])
+            row = {
+                "strategy": strategy,
+                "seeds": stats["n"],
+                "queries": int(group["query"].max()),
+                f"final {column} (mean)": stats["mean"],
+                "95 % interval": f"{stats['ci_low']:.3f} – {stats['ci_high']:.3f}"
+                if np.isfinite(stats["ci_low"])
+                else "",
+            }
+            if "best_test_accuracy" in group and group["best_test_accuracy"].notna().any():
+                row["test accuracy of best (mean)"] = float(group["best_test_accuracy"].mean())
+            summary.append(row)
+        section.add(table(pd.DataFrame(summary)))
+    return section
+
+
+def _settings_section(data: ReportData) -> Section:
+    section = Section(
+        "Settings and versions",
+        "What produced the numbers above, so they can be reproduced.",
+    )
+    items = [
+        f"Stores read: {', '.join(f'<code>{esc(s)}</code>' for s in data.sources) or 'tables given directly'}"
+    ]
+    if data.suites:
+        items.append(f"Restricted to suites: {esc(', '.join(data.suites))}")
+    section.add(bullet_list(items))
+    results = data.results
+    if not results.empty:
+        section.add("<h3>Predictor runs</h3>")
+        rows = []
+        frame = results.assign(target=results["target"] if "target" in results else "val_accuracy")
+        group_keys = ["suite", "task", "target"] if "suite" in frame.columns else ["task", "target"]
+        for key, group in frame.groupby(group_keys, sort=False, dropna=False):
+            key = key if isinstance(key, tuple) else (key,)
+            row = dict(zip(group_keys, key, strict=True))
+            row.update(
+                {
+                    "feature sets": ", ".join(dict.fromkeys(group["features"])),
+                    "predictors": ", ".join(dict.fromkeys(group["predictor"])),
+                    "train sizes": ", ".join(
+                        str(int(s)) for s in sorted(group["train_size"].unique())
+                    ),
+                    "seeds": f"{group['seed'].nunique()} ({int(group['seed'].min())}–{int(group['seed'].max())})",
+                    "test archs": _test_text(group),
+                    "valid cells only": _flag(group, "valid_only"),
+                    "runs ok": int((group["status"] == "ok").sum())
+                    if "status" in group
+                    else len(group),
+                    "failed": int((group["status"] != "ok").sum()) if "status" in group else 0,
+                }
+            )
+            rows.append(row)
+        section.add(table(pd.DataFrame(rows)))
+        if "params" in results.columns:
+            params = results.drop_duplicates(["predictor", "params"])
+            cols = (
+                ["predictor", "predictor_name", "params"]
+                if "predictor_name" in params
+                else ["predictor", "params"]
+            )
+            section.add(
+                "<p>Predictor parameters (the rest are the zoo's defaults; the seed sets "
+                "<code>random_state</code>):</p>",
+                table(params[cols]),
+            )
+        if "status" in results.columns and (results["status"] != "ok").any():
+            failed = results[results["status"] != "ok"]
+            first_line = (
+                failed["error"].fillna("").map(lambda t: (t.strip().splitlines() or [""])[-1][:200])
+            )
+            section.add(
+                "<p>Failed runs (last line of the error):</p>",
+                table(
+                    failed.assign(error=first_line)[
+                        ["task", "features", "predictor", "train_size", "seed", "error"]
+                    ]
+                ),
+            )
+    runs = data.explain_runs
+    if not runs.empty:
+        section.add("<h3>SHAP computations</h3>")
+        summary = []
+        for _, r in runs.iterrows():
+            budget = "every test architecture, exact"
+            n_test = r.get("n_test")
+            if r["method"] == "tree" and pd.notna(n_test) and int(r["n_rows"]) < int(n_test):
+                budget = (
+                    f"a seeded sample of {int(r['n_rows']):,} of {int(n_test):,} test archs, exact"
+                )
+            if r["method"] == "permutation":
+                budget = (
+                    f"{int(r['n_explain']):,} archs × {int(r['max_evals']):,} coalitions × "
+                    f"{int(r['background_size']):,} background archs"
+                )
+            summary.append(
+                {
+                    "task": task_label(r["task"], r.get("target")),
+                    "predictor": r["predictor"],
+                    "features": r["features"],
+                    "train size": int(r["train_size"]),
+                    "seed": int(r["seed"]),
+                    "route": r["method"],
+                    "sample budget": budget,
+                    "max additivity error": float(r["additivity_error"]),
+                    "SHAP seconds": float(r["shap_seconds"]),
+                }
+            )
+        section.add(table(pd.DataFrame(summary), floatfmt=".3g"))
+    if not data.search_runs.empty:
+        section.add("<h3>Search runs</h3>")
+        sr = data.search_runs
+        cols = [
+            c
+            for c in ("suite", "task", "strategy", "budget", "objectives", "domain_size")
+            if c in sr
+        ]
+        overview = sr.groupby(cols, sort=False, dropna=False).size().rename("seeds").reset_index()
+        section.add(table(overview))
+    versions = versions_table(data.results, data.explain_runs, data.search_runs)
+    report_versions = {
+        "matplotlib": metadata.version("matplotlib"),
+        "shap": metadata.version("shap"),
+    }
+    extra = pd.DataFrame(
+        [{"library": k + " (this report)", "versions": v} for k, v in report_versions.items()]
+    )
+    section.add("<h3>Library versions</h3>", table(pd.concat([versions, extra], ignore_index=True)))
+    return section
+
+
+def _test_text(group: pd.DataFrame) -> str:
+    if "n_test" in group and group["n_test"].notna().any():
+        low, high = int(group["n_test"].min()), int(group["n_test"].max())
+        return f"{low:,}" if low == high else f"{low:,}–{high:,}"
+    return ""
+
+
+def _flag(group: pd.DataFrame, column: str) -> str:
+    if column not in group:
+        return ""
+    values = group[column].dropna().unique()
+    return (
+        "yes" if len(values) == 1 and bool(values[0]) else ("no" if len(values) == 1 else "mixed")
+    )
+
+
+# ------------------------------------------------------------------------------- building
+
+
+def build_report(data: ReportData, *, title: str = "predbench report") -> str:
+    """The report as one self-contained HTML string."""
+    sections = [
+        *_accuracy_sections(data),
+        _shap_section(data),
+        _rank_section(data),
+        _search_section(data),
+    ]
+    sections.append(_settings_section(data))
+    ok = data.ok_results
+    counts = []
+    if not data.results.empty:
+        failed = len(data.results) - len(ok)
+        tasks = ok["task"].nunique() if not ok.empty else 0
+        counts.append(
+            f"{len(ok):,} predictor runs on {tasks} task{'s' if tasks != 1 else ''}"
+            + (f" ({failed} failed)" if failed else "")
+        )
+    if not data.explain_runs.empty:
+        counts.append(f"{len(data.explain_runs):,} SHAP explanations")
+    if not data.search_runs.empty:
+        counts.append(f"{len(data.search_runs):,} search runs")
+    subtitle = esc("; ".join(counts) if counts else "The stores hold no results yet.")
+    if data.suites:
+        subtitle += f" — suite{'s' if len(data.suites) > 1 else ''} {esc(', '.join(data.suites))}"
+    try:
+        version = metadata.version("predbench")
+    except metadata.PackageNotFoundError:
+        import predbench
+
+        version = predbench.__version__
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    footer = f"Generated by predbench {esc(version)} on {when}. Open offline: everything is inside this file."
+    return page(title, subtitle, sections, footer)
+
+
+def write_report(
+    path: str | os.PathLike[str], data: ReportData, *, title: str = "predbench report"
+) -> Path:
+    """Build the report and write it atomically (temporary file, then rename)."""
+    path = Path(path)
+    text = build_report(data, title=title)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

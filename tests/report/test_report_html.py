@@ -1,0 +1,253 @@
+"""The HTML report without a browser: self-contained, decodable images, expected sections.
+
+The stores are filled with synthetic rows through the real store classes (harness results,
+explanations of small fitted models, search trajectories), so every section is drawn.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from predbench.evaluation import ResultsStore
+from predbench.explain import ExplainStore, explain_model
+from predbench.predictors import make_predictor
+from predbench.report import (
+    ReportData,
+    build_report,
+    decode_data_uri,
+    load_report_data,
+    offline_problems,
+    sections,
+    write_report,
+)
+from predbench.search._store import SearchStore
+
+ROOT = Path(__file__).resolve().parents[2]
+SECTIONS = [
+    "Ranking quality vs training-set size",
+    "Predictors × feature sets",
+    "What the predictors look at (SHAP)",
+    "Across tasks: feature ranks",
+    "Search trajectories",
+    "Settings and versions",
+]
+ODD_LABEL = "xgb <b>&</b>"
+
+
+def _results(rng: np.random.Generator) -> list[dict]:
+    rows = []
+    for task, target in (("nb201/cifar10", "val_accuracy"), ("nb201/cifar10", "edgegpu_energy")):
+        for features in ("graf", "zcp+graf"):
+            for predictor, quality in (("rf", 0.7), (ODD_LABEL, 0.6)):
+                for size in (16, 64):
+                    for seed in range(3):
+                        tau = quality + 0.05 * np.log2(size / 16) + 0.02 * rng.normal()
+                        rows.append(
+                            {
+                                "run_id": f"{task}-{target}-{features}-{predictor}-{size}-{seed}",
+                                "suite": "demo",
+                                "task": task,
+                                "target": target,
+                                "features": features,
+                                "predictor": predictor,
+                                "predictor_name": "xgb" if predictor == ODD_LABEL else "rf",
+                                "params": "{}",
+                                "train_size": size,
+                                "seed": seed,
+                                "status": "ok",
+                                "kendall_tau": tau,
+                                "spearman": min(1.0, tau * 1.3),
+                                "n_test": 500,
+                                "valid_only": True,
+                                "versions": '{"numpy":"2.0"}',
+                            }
+                        )
+    failed = dict(rows[0], run_id="failed-one", seed=9, status="error", kendall_tau=None)
+    failed["error"] = "Traceback ...\nValueError: something broke"
+    rows.append(failed)
+    other = dict(rows[1], run_id="other-suite", suite="other")
+    rows.append(other)
+    return rows
+
+
+def _explain(store: ExplainStore, rng: np.random.Generator) -> None:
+    names = ["zcp:jacov", "zcp:nwot", "graf:min_path_len[skip_connect]", "graf:op_count[none]"]
+    for i, (task, target) in enumerate(
+        (("nb201/cifar10", "val_accuracy"), ("nb201/cifar10", "edgegpu_energy"))
+    ):
+        X = pd.DataFrame(rng.normal(size=(160, 4)), columns=names)
+        X.index = [f"arch{j}" for j in range(160)]
+        y = X.iloc[:, i] * 2 + X.iloc[:, 2]
+        model = make_predictor("rf", n_estimators=10, random_state=0).fit(X[:60], y[:60])
+        explanation = explain_model(model, X[60:])
+        store.add(
+            explanation,
+            {
+                "explain_id": f"e{i}",
+                "run_id": f"r{i}",
+                "suite": "demo",
+                "task": task,
+                "target": target,
+                "features": "zcp+graf",
+                "predictor": "rf",
+                "predictor_name": "rf",
+                "train_size": 64,
+                "seed": 0,
+                "method": explanation.method,
+                "n_rows": len(explanation),
+                "n_features": 4,
+                "base_value": explanation.base_value,
+                "additivity_error": explanation.additivity_error,
+                "kendall_tau": 0.7,
+                "shap_seconds": explanation.seconds,
+                "versions": '{"shap":"0.51.0"}',
+            },
+        )
+
+
+def _search(store: SearchStore) -> None:
+    for strategy in ("random", "evolution"):
+        for seed in range(2):
+            values = np.random.default_rng(seed).uniform(80, 94, size=30)
+            best = np.maximum.accumulate(values)
+            trajectory = pd.DataFrame(
+                {
+                    "query": np.arange(1, 31),
+                    "arch": [f"a{q}" for q in range(30)],
+                    "value": values,
+                    "value_val_accuracy": values,
+                    "best_value": best,
+                    "best_arch": "a0",
+                }
+            )
+            store.write_run(
+                {
+                    "run_id": f"{strategy}-{seed}",
+                    "suite": "demo",
+                    "task": "nb201/cifar10",
+                    "strategy": strategy,
+                    "seed": seed,
+                    "budget": 30,
+                    "objectives": ["val_accuracy"],
+                    "settings": {},
+                },
+                trajectory,
+            )
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("report") / "results.duckdb"
+    rng = np.random.default_rng(0)
+    ResultsStore(path).add(_results(rng))
+    _explain(ExplainStore(path), rng)
+    _search(SearchStore(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def html(store) -> str:
+    return build_report(load_report_data(store, suites=["demo"]), title="Demo <report>")
+
+
+def test_no_external_resources_and_every_image_decodes(html):
+    assert offline_problems(html) == []
+    images = re.findall(r'<img src="([^"]+)"', html)
+    # 2 tasks × (curves + heatmap + bars + beeswarm + family shares) + 1 rank heatmap + 1 search
+    assert len(images) == 2 * 5 + 1 + 1
+    for uri in images:
+        mime, data = decode_data_uri(uri)
+        assert mime == "image/png"
+        assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert "<script" not in html
+    assert not re.search(r"""(?:src|href)=["'](?:https?:|//)""", html)
+
+
+def test_expected_sections_and_content(html):
+    assert sections(html) == SECTIONS
+    assert "<title>Demo &lt;report&gt;</title>" in html
+    assert "nb201/cifar10 · edgegpu_energy" in html  # a non-default target gets its own label
+    assert "How to read this." in html
+    assert html.count("How to read this.") == 12
+    assert "xgb &lt;b&gt;&amp;&lt;/b&gt;" in html and ODD_LABEL not in html  # labels escaped
+    assert "ValueError: something broke" in html  # failed runs listed with their error
+    assert "other-suite" not in html and "suites demo" not in html  # suite filter
+    assert "zcp:jacov" in html  # SHAP overview table names top features
+
+
+def test_suite_filter_and_failures(store):
+    data = load_report_data(store, suites=["demo"])
+    assert set(data.results["suite"]) == {"demo"}
+    assert len(data.results) == len(data.ok_results) + 1
+    everything = load_report_data(store)
+    assert set(everything.results["suite"]) == {"demo", "other"}
+
+
+def test_empty_store_still_renders(tmp_path):
+    path = tmp_path / "empty.duckdb"
+    ResultsStore(path).add([])  # creates nothing; the file does not exist yet
+    with pytest.raises(FileNotFoundError, match="no results store"):
+        load_report_data(path)
+    html = build_report(ReportData())
+    assert offline_problems(html) == []
+    assert sections(html) == SECTIONS
+    assert "<img" not in html
+
+
+def test_results_schema_is_checked():
+    with pytest.raises(KeyError, match=r"lacks columns \['spearman'\]"):
+        ReportData(
+            results=pd.DataFrame(
+                {
+                    c: [1]
+                    for c in ("task", "features", "predictor", "train_size", "seed", "kendall_tau")
+                }
+            )
+        )
+
+
+def test_write_report_is_atomic_and_complete(store, tmp_path):
+    out = write_report(tmp_path / "sub" / "r.html", load_report_data(store))
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and text.rstrip().endswith("</html>")
+    assert [p.name for p in out.parent.iterdir()] == ["r.html"]
+
+
+def test_checker_flags_external_and_broken_content():
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"0" * 10).decode()
+    bad = f"""<html><head>
+    <link rel="stylesheet" href="https://cdn.example/x.css">
+    <style>body {{ background: url("//cdn.example/bg.png"); }}</style>
+    <script src="http://example.com/app.js"></script></head><body>
+    <img src="https://example.com/a.png" alt="remote">
+    <img src="data:image/png;base64,!!!notbase64" alt="garbled">
+    <img src="data:image/png;base64,{base64.b64encode(b"GIF89a...").decode()}" alt="wrong type">
+    <img src="data:image/png;base64,{png}" alt="fine">
+    <a href="//example.com/page">x</a><a href="#local">y</a>
+    </body></html>"""
+    problems = offline_problems(bad)
+    text = "\n".join(problems)
+    assert "external href='https://cdn.example/x.css'" in text
+    assert "<style> loads an external resource" in text
+    assert "<script src='http://example.com/app.js'>" in text
+    assert "'remote'" in text
+    assert "'garbled'" in text and "does not decode" in text
+    assert "'wrong type'" in text and "not a PNG image" in text
+    assert "'fine'" not in text
+    assert "external href='//example.com/page'" in text
+    assert "#local" not in text
+
+
+def test_committed_example_report_is_self_contained():
+    example = ROOT / "reports" / "quickstart.html"
+    assert example.is_file(), "the example report reports/quickstart.html is missing"
+    text = example.read_text(encoding="utf-8")
+    assert offline_problems(text) == []
+    assert sections(text) == SECTIONS
+    assert text.count("<img ") >= 5
