@@ -26,8 +26,8 @@ import math
 import numpy as np
 import torch
 
-#: Score recorded for a proxy that came out NaN or ±inf (NAS-Bench-Suite-Zero convention).
-FAILED_PROXY: float = -1e8
+from ..proxy_names import FAILED_PROXY
+
 _K = 1e-5
 
 

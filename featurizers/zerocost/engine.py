@@ -50,6 +50,7 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 
+from ..proxy_names import PROXY_NAMES
 from ..spaces import get_space, space_name
 from . import _scores
 from ._datasets import DatasetInfo, get_dataset
@@ -58,21 +59,7 @@ from .data import Minibatch, _seed_words, load_minibatch
 from .networks import nb201 as net201
 
 #: The 13 NAS-Bench-Suite-Zero proxies, in its (alphabetical) order.
-PROXIES: tuple[str, ...] = (
-    "epe_nas",
-    "fisher",
-    "flops",
-    "grad_norm",
-    "grasp",
-    "jacov",
-    "l2_norm",
-    "nwot",
-    "params",
-    "plain",
-    "snip",
-    "synflow",
-    "zen",
-)
+PROXIES: tuple[str, ...] = PROXY_NAMES
 FAILED_PROXY = _scores.FAILED_PROXY
 
 STATIC = frozenset({"params", "flops"})

@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..io import atomic_write
 from .engine import ChunkResult
 
 SETTINGS_FILE = "settings.json"
@@ -36,15 +36,7 @@ FORMATS = (".json", ".parquet")
 
 def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
     """Run ``write(tmp)`` on a temp file in ``path``'s folder, then rename it onto ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, write)
 
 
 def _dump_json(obj: Any) -> Callable[[Path], None]:

@@ -9,8 +9,6 @@ reads). From Python pass any DataFrame indexed by canonical id:
 
 from __future__ import annotations
 
-import os
-import uuid
 from pathlib import Path
 
 import typer
@@ -197,16 +195,9 @@ def _compute(space: str, ids: list[str], families: list[str], params, console, z
 
 def _write_atomic(table, output: Path) -> None:
     """Write to a temporary file beside ``output``, then rename: never a half-written table."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    # A fresh name in the same folder (same file system, so the rename is atomic); the writer
-    # creates it, so it gets the usual permissions.
-    tmp = output.with_name(f".{output.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        if output.suffix.lower() == ".parquet":
-            table.to_parquet(tmp, index=True)
-        else:
-            table.to_csv(tmp, index=True)
-        os.replace(tmp, output)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    from featurizers.io import atomic_write
+
+    if output.suffix.lower() == ".parquet":
+        atomic_write(output, lambda tmp: table.to_parquet(tmp, index=True))
+    else:
+        atomic_write(output, lambda tmp: table.to_csv(tmp, index=True))

@@ -26,25 +26,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-#: Score NAS-Bench-Suite-Zero stores for a proxy that could not be computed.
-FAILED_PROXY: float = -1e8
+from featurizers.proxy_names import FAILED_PROXY, PROXY_NAMES
 
-#: The 13 zero-cost proxies of NAS-Bench-Suite-Zero, in its alphabetical order.
-PROXY_NAMES: tuple[str, ...] = (
-    "epe_nas",
-    "fisher",
-    "flops",
-    "grad_norm",
-    "grasp",
-    "jacov",
-    "l2_norm",
-    "nwot",
-    "params",
-    "plain",
-    "snip",
-    "synflow",
-    "zen",
-)
+__all__ = ["FAILED_PROXY", "PROXY_NAMES", "Task"]
 
 
 @dataclass(frozen=True, eq=False)

@@ -18,8 +18,6 @@ Design
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -27,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from featurizers.io import atomic_write
 
 #: Default location of the store, relative to the working directory.
 DEFAULT_STORE = Path("results") / "predbench.duckdb"
@@ -93,7 +93,9 @@ class ResultsStore:
 
     # -------------------------------------------------------------------------- connection
     @contextmanager
-    def _connect(self, read_only: bool = False) -> Iterator[Any]:
+    def connect(self, read_only: bool = False) -> Iterator[Any]:
+        """A short-lived DuckDB connection that waits (up to ``lock_timeout``) for another
+        process's lock; the search and explanation tables share the file through it."""
         import duckdb
 
         if not read_only:
@@ -141,7 +143,7 @@ class ResultsStore:
         frame = pd.DataFrame([{c: r.get(c) for c in COLUMNS} for r in rows], columns=list(COLUMNS))
         frame = frame.astype({"valid_only": "boolean"})
         names = ", ".join(COLUMNS)
-        with self._connect() as con:
+        with self.connect() as con:
             con.register("incoming", frame)
             con.execute("BEGIN TRANSACTION")
             try:
@@ -166,7 +168,7 @@ class ResultsStore:
         """Ids of runs with an ``ok`` row (among ``run_ids`` when given)."""
         if not self.exists():
             return set()
-        with self._connect(read_only=True) as con:
+        with self.connect(read_only=True) as con:
             if not _has_runs(con):
                 return set()
             done = {
@@ -181,7 +183,7 @@ class ResultsStore:
         empty = pd.DataFrame(columns=list(COLUMNS))
         if not self.exists():
             return empty
-        with self._connect(read_only=True) as con:
+        with self.connect(read_only=True) as con:
             if not _has_runs(con):
                 return empty
             query, args = "SELECT * FROM runs", []
@@ -237,18 +239,13 @@ def write_frame(frame: pd.DataFrame, path: str | Path, fmt: str | None = None) -
     fmt = fmt or {".csv": "csv", ".parquet": "parquet", ".md": "markdown"}.get(path.suffix.lower())
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r} for {path}; choose from {list(FORMATS)}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
+
+    def write(tmp: Path) -> None:
         if fmt == "csv":
             frame.to_csv(tmp, index=False)
         elif fmt == "parquet":
             frame.to_parquet(tmp, index=False)
         else:
-            Path(tmp).write_text(to_markdown(frame), encoding="utf-8")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+            tmp.write_text(to_markdown(frame), encoding="utf-8")
+
+    return atomic_write(path, write)

@@ -24,13 +24,13 @@ most an orphan file that the next run overwrites.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from featurizers.io import atomic_write
 from predbench.evaluation.store import DEFAULT_STORE, ResultsStore
 from predbench.explain._importance import family_importance, feature_importance
 from predbench.explain._shap import Explanation
@@ -124,10 +124,10 @@ class ExplainStore:
 
     def _write_connection(self) -> Any:
         # The harness store's connection retries while another process holds the file lock.
-        return self._results._connect()
+        return self._results.connect()
 
     def _read_connection(self) -> Any:
-        return self._results._connect(read_only=True)
+        return self._results.connect(read_only=True)
 
     # ---------------------------------------------------------------------------- writes
     def add(self, explanation: Explanation, row: dict[str, Any]) -> None:
@@ -138,14 +138,7 @@ class ExplainStore:
         explain_id = row["explain_id"]
         self.values_dir.mkdir(parents=True, exist_ok=True)
         target = self.values_dir / f"{explain_id}.parquet"
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=self.values_dir)
-        os.close(fd)
-        try:
-            values_frame(explanation).to_parquet(tmp, index=False)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(target, lambda tmp: values_frame(explanation).to_parquet(tmp, index=False))
         record = {c: row.get(c) for c in EXPLAIN_RUN_COLUMNS}
         record["values_file"] = target.name
         runs = pd.DataFrame([record], columns=list(EXPLAIN_RUN_COLUMNS)).astype(

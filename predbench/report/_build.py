@@ -13,7 +13,6 @@ Sections, each left out (with a sentence saying why) when its tables are empty:
 from __future__ import annotations
 
 import os
-import tempfile
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from featurizers.io import atomic_write_text
 from predbench.report import _figures as figs
 from predbench.report._data import ReportData, task_label, versions_table
 from predbench.report._html import Section, bullet_list, esc, figure, note, page, table
@@ -587,15 +587,4 @@ def write_report(
     path: str | os.PathLike[str], data: ReportData, *, title: str = "predbench report"
 ) -> Path:
     """Build the report and write it atomically (temporary file, then rename)."""
-    path = Path(path)
-    text = build_report(data, title=title)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write_text(path, build_report(data, title=title))

@@ -103,16 +103,9 @@ class Bananas(Strategy):
         """New archs proposed this round: mutants of the best archs plus random archs."""
         order = np.argsort(-self.scores_[:, 0], kind="stable")[: self.n_parents]
         parents = [self.archs_[i] for i in order]
-        repeats = [parents[i % len(parents)] for i in range(self.n_candidates)]
-        edits = self.rng_.integers(1, self.max_mutations + 1, size=len(repeats))
-        taken: set[str] = set()
-        out: list[str] = []
-        for arch in self.domain_.mutate_many(repeats, edits, self.rng_):
-            if self._is_new(arch, taken):
-                taken.add(arch)  # type: ignore[arg-type]
-                out.append(arch)  # type: ignore[arg-type]
-        out.extend(self._random_unseen(self.n_random_candidates, taken))
-        return out
+        return self._mutant_pool(
+            parents, self.n_candidates, self.max_mutations, self.n_random_candidates
+        )
 
     def _round(self) -> list[str]:
         self.n_rounds_ += 1

@@ -201,6 +201,25 @@ class Strategy:
             mask = self.seen_
         return self.domain_.sample(n, self.rng_, exclude=mask)
 
+    def _mutant_pool(
+        self, parents: list[str], n_mutants: int, max_edits: int, n_random: int
+    ) -> list[str]:
+        """Unseen candidates: ``n_mutants`` mutants of ``parents`` (cycled, 1..``max_edits`` edits
+        each, duplicates dropped) plus ``n_random`` unseen random archs.
+
+        The candidate pool of the predictor-guided strategies (BANANAS-style, ParEGO).
+        """
+        repeats = [parents[i % len(parents)] for i in range(n_mutants)]
+        edits = self.rng_.integers(1, max_edits + 1, size=len(repeats))
+        taken: set[str] = set()
+        out: list[str] = []
+        for arch in self.domain_.mutate_many(repeats, edits, self.rng_):
+            if self._is_new(arch, taken):
+                taken.add(arch)  # type: ignore[arg-type]
+                out.append(arch)  # type: ignore[arg-type]
+        out.extend(self._random_unseen(n_random, taken))
+        return out
+
     def _is_new(self, arch: str | None, taken: set[str]) -> bool:
         if arch is None or arch in taken:
             return False

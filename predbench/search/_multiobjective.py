@@ -135,16 +135,9 @@ class ParEGO(Strategy):
     def _candidates(self) -> list[str]:
         front = np.flatnonzero(pareto_front(self.scores_, maximize=True))
         parents = [self.archs_[i] for i in front]
-        repeats = [parents[i % len(parents)] for i in range(self.n_candidates)]
-        edits = self.rng_.integers(1, self.max_mutations + 1, size=len(repeats))
-        taken: set[str] = set()
-        out: list[str] = []
-        for arch in self.domain_.mutate_many(repeats, edits, self.rng_):
-            if self._is_new(arch, taken):
-                taken.add(arch)  # type: ignore[arg-type]
-                out.append(arch)  # type: ignore[arg-type]
-        out.extend(self._random_unseen(self.n_random_candidates, taken))
-        return out
+        return self._mutant_pool(
+            parents, self.n_candidates, self.max_mutations, self.n_random_candidates
+        )
 
     def _round(self) -> list[str]:
         pool = self._candidates()

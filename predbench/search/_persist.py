@@ -16,12 +16,13 @@ later without remembering how it was trained::
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import skops.io as sio
+
+from featurizers.io import atomic_write
 
 #: Bundle layout version written by :func:`save_predictor`.
 FORMAT_VERSION: int = 1
@@ -93,19 +94,7 @@ def save_predictor(
         "target": target,
         "feature_names": list(feature_names) if feature_names is not None else None,
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        sio.dump(bundle, tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; give it a normal file's mode
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write(path, lambda tmp: sio.dump(bundle, tmp))
 
 
 def trusted_types_of(path: str | os.PathLike[str], extra: Iterable[str] = ()) -> list[str]:

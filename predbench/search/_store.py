@@ -103,7 +103,7 @@ class SearchStore:
     @contextmanager
     def _connect(self, read_only: bool = False) -> Iterator[Any]:
         results = ResultsStore(self.path, lock_timeout=self.lock_timeout)
-        with results._connect(read_only=read_only) as con:
+        with results.connect(read_only=read_only) as con:
             if not read_only:
                 con.execute(_SCHEMA)
             yield con
