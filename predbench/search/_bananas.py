@@ -21,10 +21,10 @@ from typing import Any
 import numpy as np
 
 from predbench.search._acquisition import ACQUISITIONS, acquire
-from predbench.search._base import Strategy
+from predbench.search._base import RoundBasedStrategy
 
 
-class Bananas(Strategy):
+class Bananas(RoundBasedStrategy):
     """Surrogate + acquisition function over mutations of the best archs.
 
     Parameters
@@ -87,17 +87,6 @@ class Bananas(Strategy):
         self.surrogate_ = self.surrogate.copy(random_state=self.rng_)
         self.queue_: list[str] = []
         self.n_rounds_ = 0
-
-    def _ask(self, n: int) -> list[str]:
-        missing = self.n_init - self.n_told - len(self.pending_)
-        if missing > 0:
-            return self._random_unseen(min(n, missing))
-        if not self.queue_:
-            if self.pending_:
-                return []
-            self.queue_ = self._round()
-        out, self.queue_ = self.queue_[:n], self.queue_[n:]
-        return out
 
     def candidates(self) -> list[str]:
         """New archs proposed this round: mutants of the best archs plus random archs."""

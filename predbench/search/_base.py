@@ -235,3 +235,32 @@ class Strategy:
                 return child
         fallback = self._random_unseen(1, taken)
         return fallback[0] if fallback else None
+
+
+class RoundBasedStrategy(Strategy):
+    """A model-guided strategy that works in rounds (BANANAS-style, ParEGO).
+
+    It evaluates ``n_init`` uniformly drawn archs first; after that each round refits its models on
+    everything told and proposes a batch (:meth:`_round`), which ``ask`` hands out in pieces. A new
+    round starts only when the previous batch is used up and every asked arch has been told, so
+    the models always see all results. Subclasses set ``n_init`` and ``queue_ = []`` in
+    ``_start`` and implement :meth:`_round`.
+    """
+
+    n_init: int
+    queue_: list[str]
+
+    def _ask(self, n: int) -> list[str]:
+        missing = self.n_init - self.n_told - len(self.pending_)
+        if missing > 0:
+            return self._random_unseen(min(n, missing))
+        if not self.queue_:
+            if self.pending_:
+                return []
+            self.queue_ = self._round()
+        out, self.queue_ = self.queue_[:n], self.queue_[n:]
+        return out
+
+    def _round(self) -> list[str]:
+        """The next batch of unseen archs, chosen with models fitted on every told arch."""
+        raise NotImplementedError

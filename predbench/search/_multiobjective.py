@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from predbench.search._base import Strategy
+from predbench.search._base import RoundBasedStrategy
 from predbench.search._genetic import GeneticAlgorithm
 from predbench.search._operators import crowding_distance
 from predbench.search._pareto import non_dominated_sort, pareto_front
@@ -66,7 +66,7 @@ class NSGA2(GeneticAlgorithm):
         return key
 
 
-class ParEGO(Strategy):
+class ParEGO(RoundBasedStrategy):
     """Random Chebyshev scalarizations of per-objective surrogate predictions.
 
     Parameters
@@ -120,17 +120,6 @@ class ParEGO(Strategy):
             self.surrogate.copy(random_state=self.rng_) for _ in range(self.signs_.size)
         ]
         self.queue_: list[str] = []
-
-    def _ask(self, n: int) -> list[str]:
-        missing = self.n_init - self.n_told - len(self.pending_)
-        if missing > 0:
-            return self._random_unseen(min(n, missing))
-        if not self.queue_:
-            if self.pending_:
-                return []
-            self.queue_ = self._round()
-        out, self.queue_ = self.queue_[:n], self.queue_[n:]
-        return out
 
     def _candidates(self) -> list[str]:
         front = np.flatnonzero(pareto_front(self.scores_, maximize=True))
