@@ -14,6 +14,7 @@ Each family is also a scikit-learn transformer over arch ids (:data:`FAMILIES`).
 
 from ._base import ArchFeaturizer, UnsupportedSpaceError
 from ._registry import FAMILIES, make_featurizer, parse_families, supported_families
+from .featureset import FeatureSet, parse_feature_set
 from .graf import Graf
 from .onehot import OneHot
 from .path import PathEncoding
@@ -25,6 +26,7 @@ __version__ = "0.1.0"
 __all__ = [
     "FAMILIES",
     "ArchFeaturizer",
+    "FeatureSet",
     "Graf",
     "OneHot",
     "PathEncoding",
@@ -34,5 +36,6 @@ __all__ = [
     "make_featurizer",
     "make_union",
     "parse_families",
+    "parse_feature_set",
     "supported_families",
 ]

@@ -17,7 +17,7 @@ from sklearn.pipeline import FeatureUnion
 
 from ._base import as_arch_list
 from ._registry import make_featurizer, parse_families
-from .spaces import get_space
+from .spaces import EnumerableSpace, get_space
 
 
 def _family_params(
@@ -98,7 +98,7 @@ def feature_table(
     if isinstance(archs, str):
         if archs != "all":
             raise ValueError(f"archs must be 'all' or a collection of archs, got {archs!r}")
-        if not hasattr(module, "all_archs"):
+        if not isinstance(module, EnumerableSpace):
             raise ValueError(
                 f"space {module.NAME!r} cannot be enumerated; pass the archs to encode"
             )

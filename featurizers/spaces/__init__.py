@@ -32,8 +32,10 @@ from __future__ import annotations
 
 import importlib
 from types import ModuleType
+from typing import Any
 
 from ._errors import InvalidArchError
+from ._protocol import EnumerableSpace, OpsSpace, SearchSpace
 
 #: Canonical space name → module name inside this package.
 SPACES: dict[str, str] = {
@@ -71,11 +73,21 @@ def space_name(name: str) -> str:
     return key
 
 
-def get_space(name: str | ModuleType) -> ModuleType:
-    """The space module for ``name`` (imported on first use). A module is returned unchanged."""
+def get_space(name: str | ModuleType) -> Any:
+    """The space module for ``name`` (imported on first use; a :class:`SearchSpace`). A module is
+    returned unchanged."""
     if isinstance(name, ModuleType):
         return name
     return importlib.import_module(f"{__name__}.{SPACES[space_name(name)]}")
 
 
-__all__ = ["ALIASES", "SPACES", "InvalidArchError", "get_space", "space_name"]
+__all__ = [
+    "ALIASES",
+    "SPACES",
+    "EnumerableSpace",
+    "InvalidArchError",
+    "OpsSpace",
+    "SearchSpace",
+    "get_space",
+    "space_name",
+]

@@ -53,7 +53,7 @@ def compare_command(
 
     from predbench.evaluation import METRICS, ResultsStore, SuiteError, load_suite, run_suite
     from predbench.evaluation.harness import pending
-    from predbench.evaluation.tables import comparison_table
+    from predbench.evaluation.tables import comparison_table, pool_lines
 
     if scheduler is not None and dask_local is not None:
         raise fail("give either --scheduler or --dask-local, not both")
@@ -71,6 +71,10 @@ def compare_command(
             f"suite [bold]{suite.name}[/]: {len({r.run_id for r in runs})} runs, "
             f"{len(todo)} to run, store {store}"
         )
+        for spec in {(r.task, r.target, r.pool): r for r in runs}.values():
+            out.print(
+                f"pool of {spec.task}: {spec.pool} — {spec.pool_size:,} archs", highlight=False
+            )
         return
 
     where = (
@@ -111,6 +115,7 @@ def compare_command(
         summary = run_suite(
             runs,
             results,
+            suite=suite.name,
             jobs=jobs,
             scheduler=scheduler,
             dask_workers=dask_local,
@@ -118,9 +123,11 @@ def compare_command(
             on_result=stored,
         )
     frame = results.frame(run_ids=[r.run_id for r in runs])
+    for line in pool_lines(frame):
+        out.print(line, highlight=False)
     table = comparison_table(frame, metric)
     if not table.empty:
-        print_frame(table, title=f"{suite.name}: {metric} (mean ± std over seeds)")
+        print_frame(table, title=f"{suite.name}: {metric} (mean ± std over seeds, n seeds)")
     out.print(
         f"{summary.ok} runs done, {summary.failed} failed, {summary.skipped} skipped "
         f"in {summary.seconds:.1f} s; results in {store}",

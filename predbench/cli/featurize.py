@@ -128,12 +128,12 @@ def _read_archs(module, archs: str, zcp=None) -> list[str]:
 
     With proxy scores, ``all`` means every arch that has all of them.
     """
-    from featurizers.spaces import InvalidArchError
+    from featurizers.spaces import EnumerableSpace, InvalidArchError
 
     if archs == "all" and zcp is not None:
         return list(zcp.index[zcp.notna().all(axis=1)])
     if archs == "all":
-        if not hasattr(module, "all_archs"):
+        if not isinstance(module, EnumerableSpace):
             raise typer.BadParameter(
                 f"space {module.NAME} cannot be enumerated; pass a file of archs",
                 param_hint="--archs",

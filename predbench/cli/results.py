@@ -53,7 +53,7 @@ def results_command(
     """Print or export results: a comparison table, or every run with its settings and metrics."""
     from predbench.evaluation import METRICS, ResultsStore, SuiteError, aggregate, load_suite
     from predbench.evaluation.store import to_markdown, write_frame
-    from predbench.evaluation.tables import comparison_table
+    from predbench.evaluation.tables import comparison_table, labelled, pool_lines
 
     if metric not in METRICS:
         raise fail(f"unknown metric {metric!r}; choose from {list(METRICS)}")
@@ -67,17 +67,20 @@ def results_command(
             raise fail(str(err)) from None
         frame = results.frame(run_ids=[r.run_id for r in runs])
     else:
-        frame = results.frame(suite=suite)
+        try:
+            frame = results.frame(suite=suite)
+        except KeyError as err:
+            raise fail(err.args[0]) from None
     if frame.empty:
         raise fail(f"no results in {store}" + (f" for suite {suite!r}" if suite else ""))
 
     level = level or (Level.cells if fmt in (Format.table, Format.markdown) else Level.runs)
     if level is Level.runs:
-        shown = frame
+        shown = labelled(frame)
     elif fmt in (Format.table, Format.markdown):
         shown = comparison_table(frame, metric)
     else:
-        shown = aggregate(frame, metric)
+        shown = aggregate(labelled(frame), metric)
 
     if fmt is Format.table:
         if output is not None:
@@ -87,6 +90,8 @@ def results_command(
         if level is Level.runs:
             columns = ["task", "features", "predictor", "train_size", "seed", "status", metric]
             shown = shown[columns]
+        for line in pool_lines(frame):
+            console().print(line, highlight=False)
         print_frame(
             shown, title=f"{metric} (mean ± std over seeds)" if level is Level.cells else None
         )

@@ -6,13 +6,14 @@ Typical use::
 
     suite, runs = load_suite("suites/quickstart.toml")    # validated before anything runs
     store = ResultsStore("results/predbench.duckdb")
-    run_suite(runs, store, jobs=2)                          # skips runs the store has
+    run_suite(runs, store, suite=suite.name, jobs=2)        # skips runs the store has
     store.frame(run_ids=[r.run_id for r in runs])           # one row per run
 
-Modules: :mod:`~predbench.evaluation.suite` (TOML → runs, protocol presets),
+Execution, the task cache and the store base are shared with search and explain
+(:mod:`predbench.runs`). Modules: :mod:`~predbench.evaluation.suite` (TOML → runs, protocol presets),
 :mod:`~predbench.evaluation.splits` (pools and seeded splits),
-:mod:`~predbench.evaluation.runner` (one run), :mod:`~predbench.evaluation.executors`
-(local processes, Dask), :mod:`~predbench.evaluation.store` (DuckDB),
+:mod:`~predbench.evaluation.runner` (one run), :mod:`~predbench.evaluation.store` (the ``runs``
+table of the DuckDB store), :mod:`~predbench.evaluation.tables` (views that never mix conditions),
 :mod:`~predbench.evaluation.metrics` (Kendall τ, Spearman, precision@top-k, aggregation).
 """
 

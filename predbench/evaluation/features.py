@@ -1,10 +1,10 @@
-"""Tasks, pools and feature tables for runs, cached once per process.
+"""Pools and feature tables for runs, cached once per process.
 
-A suite runs hundreds of runs over a handful of (task, feature set) pairs. Whichever process
-executes a run — the parent, a loky worker, a Dask worker — loads each task and builds each
-feature table once and keeps it for the runs that follow (:func:`functools.lru_cache` lives as
-long as the worker process). Runs are sent grouped by task and feature set, so a worker mostly
-reuses what it just built.
+A suite runs hundreds of runs over a handful of (task, pool, feature set) triples. Whichever
+process executes a run — the parent, a loky worker, a Dask worker — builds each pool and feature
+table once and keeps it for the runs that follow; tasks come from the one task cache
+(:func:`predbench.runs.cache.cached_task`). Runs are sent grouped by task and feature set, so a
+worker mostly reuses what it just built.
 """
 
 from __future__ import annotations
@@ -14,32 +14,28 @@ from typing import Any
 
 import pandas as pd
 
+from featurizers.featureset import FeatureSet, parse_feature_set
 from predbench.data.task import Task
+from predbench.runs import cache as _tasks
+from predbench.runs.cache import cached_task
 
 #: Feature tables kept per process (NB201: ~9,445 × ≤ 400 small-int/float columns each).
 _TABLES_CACHED: int = 16
 
-
-@lru_cache(maxsize=8)
-def cached_task(key: str) -> Task:
-    """The task ``key``, loaded once per process."""
-    from predbench.data import load_task
-
-    return load_task(key)
+__all__ = ["build_table", "cached_pool", "cached_table", "cached_task", "feature_columns"]
 
 
 @lru_cache(maxsize=32)
-def cached_pool(key: str, target: str, proxies: tuple[str, ...], valid_only: bool) -> pd.Index:
-    """The pool of a task for these settings (see :mod:`predbench.evaluation.splits`)."""
+def cached_pool(key: str, target: str, pool: str) -> pd.Index:
+    """The pool (a resolved rule such as ``"valid"``) of a task (:mod:`.splits`)."""
     from predbench.evaluation.splits import pool_of
 
-    return pool_of(cached_task(key), target, proxies, valid_only=valid_only)
+    return pool_of(cached_task(key), target, pool)
 
 
-def build_table(task: Task, spec: str, archs: Any) -> pd.DataFrame:
+def build_table(task: Task, spec: str | FeatureSet, archs: Any) -> pd.DataFrame:
     """Feature table of ``archs`` for the feature set ``spec`` (``"graf+zcp[flops,params]"``)."""
     from featurizers import feature_table
-    from predbench.evaluation.suite import parse_feature_set
 
     fs = parse_feature_set(spec)
     zcp = task.proxies if fs.uses_proxies else None
@@ -47,30 +43,30 @@ def build_table(task: Task, spec: str, archs: Any) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=_TABLES_CACHED)
-def cached_table(
-    key: str, target: str, proxies: tuple[str, ...], valid_only: bool, spec: str
-) -> pd.DataFrame:
+def cached_table(key: str, target: str, pool: str, spec: str) -> pd.DataFrame:
     """Feature table ``spec`` of every architecture of the pool, built once per process."""
-    return build_table(cached_task(key), spec, cached_pool(key, target, proxies, valid_only))
+    return build_table(cached_task(key), spec, cached_pool(key, target, pool))
 
 
-def feature_columns(task: Task, feature_set: Any) -> list[str]:
-    """Column names of a feature set (a spec string or a parsed one) on ``task``.
+def proxies_read(task: Task, feature_set: str | FeatureSet) -> tuple[str, ...]:
+    """Recorded proxies a feature set reads on ``task`` (``zcp`` alone: every proxy column)."""
+    fs = parse_feature_set(feature_set)
+    if not fs.uses_proxies:
+        return ()
+    return tuple(fs.proxies) if fs.proxies is not None else tuple(task.proxies.columns)
 
-    Computed on one architecture that has the proxies the set reads.
-    """
-    from predbench.evaluation.suite import parse_feature_set
 
-    fs = parse_feature_set(feature_set) if isinstance(feature_set, str) else feature_set
-    needed = () if not fs.uses_proxies else fs.proxies or tuple(task.proxies.columns)
-    archs = task.archs_with(None, needed)
+def feature_columns(task: Task, feature_set: str | FeatureSet) -> list[str]:
+    """Column names of a feature set on ``task``, computed on one arch that has its proxies."""
+    fs = parse_feature_set(feature_set)
+    archs = task.archs_with(None, proxies_read(task, fs))
     if len(archs) == 0:
         raise ValueError(f"no architecture of task {task.key} has every proxy of {fs.spec!r}")
-    return list(build_table(task, fs.spec, archs[:1]).columns)
+    return list(build_table(task, fs, archs[:1]).columns)
 
 
 def clear_caches() -> None:
     """Forget every cached task, pool and table of this process."""
-    cached_task.cache_clear()
+    _tasks.clear()
     cached_pool.cache_clear()
     cached_table.cache_clear()

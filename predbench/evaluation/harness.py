@@ -7,9 +7,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from predbench.evaluation import executors
+from predbench.evaluation.runner import crashed_row, execute_run
 from predbench.evaluation.runspec import RunSpec
-from predbench.evaluation.store import ResultsStore
+from predbench.evaluation.store import KIND, ResultsStore
+from predbench.runs.executor import RunCrashed, execute
 
 
 @dataclass
@@ -38,6 +39,7 @@ def run_suite(
     runs: Sequence[RunSpec],
     store: ResultsStore,
     *,
+    suite: str | None = None,
     jobs: int = 1,
     scheduler: str | None = None,
     dask_workers: int | None = None,
@@ -52,6 +54,9 @@ def run_suite(
         The suite's runs (repeats are run once).
     store
         Where results go; only this process writes to it.
+    suite
+        The suite's name: the store records that it consists of exactly ``runs`` (those reused
+        from other suites included), before anything runs.
     jobs
         Local worker processes (ignored when a Dask option is given).
     scheduler, dask_workers
@@ -61,19 +66,18 @@ def run_suite(
     on_result
         Called with each stored row (for progress display).
     """
+    if suite is not None:
+        store.set_suite(suite, KIND, [spec.run_id for spec in runs])
     unique = {spec.run_id for spec in runs}
     todo = pending(runs, store)
     summary = Summary(total=len(unique), skipped=len(unique) - len(todo))
     if on_start is not None:
         on_start(len(todo), summary.skipped)
     start = time.perf_counter()
-    if not todo:
-        return summary
-    if scheduler is not None or dask_workers is not None:
-        rows = executors.dask(todo, scheduler=scheduler, local_workers=dask_workers)
-    else:
-        rows = executors.local(todo, jobs=jobs)
-    for row in rows:
+    for spec, outcome in execute(
+        execute_run, todo, jobs=jobs, scheduler=scheduler, dask_workers=dask_workers
+    ):
+        row = crashed_row(spec, outcome.error) if isinstance(outcome, RunCrashed) else outcome
         store.add([row])
         if row["status"] == "ok":
             summary.ok += 1

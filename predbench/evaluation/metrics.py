@@ -15,14 +15,22 @@ Per run (one train/test split, one fitted predictor), on the test architectures:
     would keep the best architectures. NASLib's ``precision_10`` counts a fixed 10 architectures;
     on its 200-architecture test sets that is ``k = 0.05`` (the ``white`` suite preset).
 
-A metric that is undefined (a constant prediction has no ranking) is NaN, never a made-up 0.
+A **constant prediction** (every test architecture gets the same value — a tree ensemble fitted
+on 5 archs can do that) ranks nothing: :func:`compute_metrics` scores it τ = ρ = 0, the value of
+a predictor that knows nothing about the order, and flags the run (``constant_prediction``), so
+it is counted in every mean and shown in every table instead of silently dropped (dropping it
+would bias a cell's mean upwards exactly where some seeds fail). :func:`kendall_tau` and
+:func:`spearman` themselves stay the plain statistics (NaN for a constant input). A metric that
+is still undefined (a constant *target* on the test set) is NaN and counted as ``undefined``.
 
-Per cell (task × features × predictor × train size), over seeds — :func:`aggregate`: the mean,
+Per cell (one *condition*: every setting but the seed, see :mod:`predbench.runs.identity`), over
+seeds — :func:`aggregate`: the mean,
 the sample standard deviation (ddof = 1) and a 95 % confidence interval for the mean from
 Student's t distribution, ``mean ± t₀.₉₇₅,ₙ₋₁ · std / √n``. Seeds are independent draws of the
 training set, so the t-interval is the textbook interval for their mean; it assumes roughly
-normal per-seed values, which holds well for τ away from ±1. NaN values are left out and ``n``
-counts the values used; with ``n = 1`` the std and the interval are NaN.
+normal per-seed values, which holds well for τ away from ±1. ``n`` counts the finished runs whose
+metric is defined; ``failed`` (runs that stopped with an error), ``constant`` and ``undefined``
+are counted beside it; with ``n = 1`` the std and the interval are NaN.
 """
 
 from __future__ import annotations
@@ -86,16 +94,24 @@ def precision_at_top_k(y_true: Any, y_pred: Any, k: float = 0.1) -> float:
     return common.size / m
 
 
-def compute_metrics(y_true: Any, y_pred: Any, *, top_k: float = 0.1) -> dict[str, float]:
-    """Every metric of :data:`METRICS` for one test set (R² and MAE as secondary regression scores)."""
+def compute_metrics(y_true: Any, y_pred: Any, *, top_k: float = 0.1) -> dict[str, Any]:
+    """Every metric of :data:`METRICS` for one test set, and whether the prediction was constant.
+
+    R² and MAE are secondary regression scores. A constant prediction scores τ = ρ = 0 (see the
+    module docstring).
+    """
     t, p = _pair(y_true, y_pred)
     ss_tot = float(np.sum((t - t.mean()) ** 2)) if t.size else 0.0
+    constant = bool(p.size > 1 and np.all(p == p[0]))
+    target_varies = bool(t.size > 1 and not np.all(t == t[0]))
+    ranked = 0.0 if constant and target_varies else None
     return {
-        "kendall_tau": kendall_tau(t, p),
-        "spearman": spearman(t, p),
+        "kendall_tau": ranked if ranked is not None else kendall_tau(t, p),
+        "spearman": ranked if ranked is not None else spearman(t, p),
         "precision_at_k": precision_at_top_k(t, p, top_k),
         "r2": 1.0 - float(np.sum((t - p) ** 2)) / ss_tot if ss_tot > 0 else float("nan"),
         "mae": float(np.mean(np.abs(t - p))) if t.size else float("nan"),
+        "constant_prediction": constant,
     }
 
 
@@ -114,25 +130,44 @@ def mean_interval(values: Sequence[float], confidence: float = 0.95) -> dict[str
     return {"mean": mean, "std": std, "ci_low": mean - half, "ci_high": mean + half, "n": n}
 
 
-#: The columns that identify a cell of a comparison table.
+#: Columns that describe a cell of a comparison table (display; identity is ``condition_id``).
 CELL: tuple[str, ...] = ("task", "target", "features", "predictor", "train_size")
 
 
 def aggregate(
     runs: pd.DataFrame,
     metric: str = "kendall_tau",
-    by: Sequence[str] = CELL,
+    by: Sequence[str] | None = None,
     confidence: float = 0.95,
 ) -> pd.DataFrame:
-    """One row per cell ``by``: mean, std, t-interval and count of ``metric`` over its runs.
+    """One row per condition: mean, std, t-interval and counts of ``metric`` over its seeds.
 
-    Runs whose status is not ``"ok"`` are left out (they have no metric).
+    Runs are grouped by ``by`` — by default ``condition_id`` (every setting but the seed) when the
+    frame has it, so runs of different settings are never averaged together; the :data:`CELL`
+    columns are carried along for display. ``n`` counts finished runs with a defined metric;
+    ``failed``, ``constant`` (constant predictions, scored 0 and included in ``n``) and
+    ``undefined`` are counted beside it.
     """
-    if "status" in runs.columns:
-        runs = runs[runs["status"] == "ok"]
+    if by is None:
+        by = ["condition_id"] if "condition_id" in runs.columns else list(CELL)
+    by = list(by)
+    display = [c for c in (*CELL, "series_id") if c in runs.columns and c not in by]
+    status = runs["status"] if "status" in runs.columns else pd.Series("ok", index=runs.index)
     rows = []
-    for key, group in runs.groupby(list(by), sort=True, dropna=False):
+    for key, group in runs.groupby(by, sort=False, dropna=False):
         key = key if isinstance(key, tuple) else (key,)
-        rows.append({**dict(zip(by, key, strict=True)), **mean_interval(group[metric], confidence)})
-    columns = [*by, "mean", "std", "ci_low", "ci_high", "n"]
+        ok = group[status.loc[group.index] == "ok"]
+        stats = mean_interval(ok[metric], confidence)
+        constant = ok["constant_prediction"] if "constant_prediction" in ok.columns else None
+        rows.append(
+            {
+                **dict(zip(by, key, strict=True)),
+                **{c: group[c].iloc[0] for c in display},
+                **stats,
+                "failed": int(len(group) - len(ok)),
+                "constant": int(constant.fillna(False).astype(bool).sum()) if constant is not None else 0,
+                "undefined": int(ok[metric].isna().sum()),
+            }
+        )
+    columns = [*by, *display, "mean", "std", "ci_low", "ci_high", "n", "failed", "constant", "undefined"]
     return pd.DataFrame(rows, columns=columns)

@@ -1,113 +1,123 @@
 """Execute one run: pool → split → fit → predict → metrics, as a row for the results store.
 
-:func:`execute_run` is a pure function of its :class:`~predbench.evaluation.runspec.RunSpec`
-(everything random is seeded by ``spec.seed``, every library runs on one thread), so the same spec
-gives the same metrics in the parent process, a loky worker or a Dask worker. It never raises for a
-failure *of the run*: the row then has ``status = "error"`` and the error text, and the store keeps
-it (a rerun tries it again).
+:func:`fit_run` rebuilds a run's pool, feature table and seeded split and fits its predictor — the
+one place that does so; :func:`execute_run` scores it for the store and
+:func:`predbench.explain.explain_run` explains it, so an explanation is always of the model the
+harness scored. Everything random is seeded by ``spec.seed`` and every library runs on one
+thread, so the same spec gives the same metrics in the parent process, a loky worker or a Dask
+worker. :func:`execute_run` never raises for a failure *of the run*: the row then has
+``status = "error"`` and the error text, and the store keeps it (a rerun tries it again).
 """
 
 from __future__ import annotations
 
-import json
-import platform
 import socket
 import time
 import traceback
 import warnings
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
-from importlib import metadata
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
-from predbench.evaluation.runspec import RunSpec, canonical_json
+from predbench.evaluation.runspec import RunSpec
+from predbench.runs.identity import library_versions
 
-#: Libraries whose versions every result row records.
-_VERSIONED = (
-    "predbench",
-    "numpy",
-    "pandas",
-    "scipy",
-    "scikit-learn",
-    "xgboost",
-    "lightgbm",
-    "ngboost",
-)
-
-
-@cache
-def library_versions() -> str:
-    """JSON object: Python and the versions of the libraries that shape the numbers."""
-    versions = {"python": platform.python_version()}
-    for name in _VERSIONED:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            if name == "predbench":
-                import predbench
-
-                versions[name] = predbench.__version__
-    return canonical_json(versions)
+__all__ = ["FittedRun", "execute_run", "fit_run", "library_versions"]
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-def execute_run(spec: RunSpec) -> dict[str, Any]:
-    """Run ``spec`` and return its result row (see :data:`predbench.evaluation.store.COLUMNS`)."""
+@dataclass
+class FittedRun:
+    """A run's fitted predictor with the data it was fitted and tested on."""
+
+    predictor: Any
+    X_train: pd.DataFrame
+    X_test: pd.DataFrame
+    y_train: np.ndarray
+    y_test: np.ndarray
+    fit_seconds: float
+
+
+def fit_run(spec: RunSpec) -> FittedRun:
+    """Rebuild ``spec``'s pool, features and split, and fit its predictor with its seed.
+
+    Raises
+    ------
+    RuntimeError
+        This process's data give another pool or other data files than the run was planned on.
+    """
     from predbench.evaluation.features import cached_pool, cached_table, cached_task
-    from predbench.evaluation.metrics import compute_metrics
     from predbench.evaluation.splits import pool_fingerprint, split
     from predbench.predictors import make_predictor
+    from predbench.runs.cache import task_fingerprint
+
+    data = task_fingerprint(spec.task)
+    if data != spec.data:
+        raise RuntimeError(
+            f"the data files of {spec.task} here ({data}) are not the ones the run was planned "
+            f"on ({spec.data}): this process reads other files"
+        )
+    pool = cached_pool(spec.task, spec.target, spec.pool)
+    if len(pool) != spec.pool_size or pool_fingerprint(pool) != spec.pool_hash:
+        raise RuntimeError(
+            f"the pool {spec.pool!r} of {spec.task} here ({len(pool)} archs, "
+            f"{pool_fingerprint(pool)}) is not the one the run was planned on ({spec.pool_size}, "
+            f"{spec.pool_hash}): this process reads different data"
+        )
+    table = cached_table(spec.task, spec.target, spec.pool, spec.features)
+    target = cached_task(spec.task).targets[spec.target]
+    train, test = split(pool, spec.train_size, spec.seed, spec.test_size)
+    predictor = make_predictor(spec.predictor_name, **spec.predictor_params())
+    if "random_state" in predictor.get_params():
+        predictor.set_params(random_state=spec.seed)
+    X_train, X_test = table.loc[train], table.loc[test]
+    y_train = target.loc[train].to_numpy(dtype=np.float64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence chatter of GP/MLP; results are stored
+        start = time.perf_counter()
+        predictor.fit(X_train, y_train)
+        fit_seconds = time.perf_counter() - start
+    return FittedRun(
+        predictor=predictor,
+        X_train=X_train,
+        X_test=X_test,
+        y_train=y_train,
+        y_test=target.loc[test].to_numpy(dtype=np.float64),
+        fit_seconds=fit_seconds,
+    )
+
+
+def execute_run(spec: RunSpec) -> dict[str, Any]:
+    """Run ``spec`` and return its result row (see :data:`predbench.evaluation.store.COLUMNS`)."""
+    from predbench.evaluation.metrics import compute_metrics
 
     row: dict[str, Any] = {
-        "run_id": spec.run_id,
-        **{k: v for k, v in spec.settings().items() if k != "harness"},
-        "suite": spec.suite,
-        "harness": spec.settings()["harness"],
+        **spec.row(),
         "versions": library_versions(),
         "host": socket.gethostname(),
         "started_at": _now(),
     }
     try:
-        proxies = tuple(json.loads(spec.pool_proxies))
-        pool = cached_pool(spec.task, spec.target, proxies, spec.valid_only)
-        if len(pool) != spec.pool_size or pool_fingerprint(pool) != spec.pool_hash:
-            raise RuntimeError(
-                f"the pool of {spec.task} here ({len(pool)} archs, {pool_fingerprint(pool)}) is "
-                f"not the one the suite was planned on ({spec.pool_size}, {spec.pool_hash}): "
-                "this process reads different data"
-            )
-        table = cached_table(spec.task, spec.target, proxies, spec.valid_only, spec.features)
-        target = cached_task(spec.task).targets[spec.target]
-        train, test = split(pool, spec.train_size, spec.seed, spec.test_size)
-        X_train, X_test = table.loc[train], table.loc[test]
-        y_train = target.loc[train].to_numpy(dtype=np.float64)
-        y_test = target.loc[test].to_numpy(dtype=np.float64)
-
-        params = spec.predictor_params()
-        predictor = make_predictor(spec.predictor_name, **params)
-        if "random_state" in predictor.get_params():
-            predictor.set_params(random_state=spec.seed)
+        fitted = fit_run(spec)
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # convergence chatter of GP/MLP; results are stored
+            warnings.simplefilter("ignore")
             start = time.perf_counter()
-            predictor.fit(X_train, y_train)
-            fit_seconds = time.perf_counter() - start
-            start = time.perf_counter()
-            y_pred = predictor.predict(X_test)
+            y_pred = fitted.predictor.predict(fitted.X_test)
             predict_seconds = time.perf_counter() - start
-        row.update(compute_metrics(y_test, y_pred, top_k=spec.top_k))
+        row.update(compute_metrics(fitted.y_test, y_pred, top_k=spec.top_k))
         row.update(
             status="ok",
             error=None,
-            n_train=len(train),
-            n_test=len(test),
-            n_features=X_train.shape[1],
-            fit_seconds=fit_seconds,
+            n_train=len(fitted.X_train),
+            n_test=len(fitted.X_test),
+            n_features=fitted.X_train.shape[1],
+            fit_seconds=fitted.fit_seconds,
             predict_seconds=predict_seconds,
         )
     except Exception as err:  # a failed run is a result: stored with its error text
@@ -115,3 +125,16 @@ def execute_run(spec: RunSpec) -> dict[str, Any]:
         row.update(status="error", error=text[-4000:])
     row["finished_at"] = _now()
     return row
+
+
+def crashed_row(spec: RunSpec, reason: str) -> dict[str, Any]:
+    """The failed row of a run whose worker died (killed by the OS, out of memory)."""
+    now = _now()
+    return {
+        **spec.row(),
+        "versions": library_versions(),
+        "status": "error",
+        "error": reason,
+        "started_at": now,
+        "finished_at": now,
+    }

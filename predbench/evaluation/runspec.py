@@ -1,90 +1,106 @@
-"""One run of a suite: everything that determines its numbers, and its identity.
+"""One comparison run: everything that determines its numbers, and its identity.
 
 A :class:`RunSpec` is a small picklable value sent to whichever process executes the run. Its
-:attr:`~RunSpec.run_id` is the sha256 of the canonical JSON of its *settings* (every field but the
-suite name), so the same run has the same id in any process, on any machine, from any suite file:
-rerunning a suite finds its finished runs by id and skips them.
+:attr:`~RunSpec.run_id` hashes its *settings* — task and target, the fingerprint of the task's
+data files, the resolved pool rule with its size and fingerprint, the split rule and test size,
+the feature set with the proxies it reads, the predictor's registry name with **all** its
+parameters (defaults included, so ``rf`` and ``rf`` with ``n_estimators = 100`` are one run),
+``top_k``, the training-set size and the seed — so the same run has the same id in any process,
+on any machine, from any suite file. The display label of the predictor and the name of the
+protocol preset are not settings: two suites that label one predictor differently share its runs.
+
+``condition_id`` leaves out the seed (the runs a table cell averages); ``series_id`` also leaves
+out the training-set size (one row of a comparison table, train sizes as columns).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-#: Bumped when a change to the harness (split rule, metric definitions) changes results for the
-#: same settings; it is part of every run id, so old results are not mistaken for new ones.
-HARNESS_VERSION: int = 1
+from predbench.runs.identity import HARNESS_VERSION, canonical_json, condition_settings, digest
+
+#: Settings that a table row spans (columns) or a cell averages over.
+SEED = "seed"
+TRAIN_SIZE = "train_size"
 
 
-def canonical_json(value: Any) -> str:
-    """JSON with sorted keys and no whitespace: equal values give equal strings."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+def full_params(name: str, params: dict[str, Any]) -> str:
+    """Canonical JSON of every constructor parameter of predictor ``name`` given ``params``
+    (defaults filled in; ``random_state`` left out: the run's seed sets it)."""
+    from predbench.predictors import make_predictor
+
+    values = make_predictor(name, **params).get_params(deep=False)
+    values.pop("random_state", None)
+    return canonical_json(values)
 
 
 @dataclass(frozen=True)
 class RunSpec:
-    """Settings of one run.
+    """Settings of one comparison run (see the module docstring).
 
-    Parameters
-    ----------
-    task
-        Task key, ``"nb201/cifar10"``.
-    target
-        Target column.
-    features
-        Feature set as written in the suite, e.g. ``"zcp+graf"`` or ``"graf+zcp[flops,params]"``.
-    predictor
-        Label shown in tables (the registry name unless the suite gives a ``label``).
-    predictor_name
-        Registry name of the predictor.
-    params
-        Canonical JSON of the predictor's keyword arguments (without ``random_state``).
-    train_size, seed
-        Training-set size and the seed of the split and of the predictor.
-    test_size
-        Number of test architectures, or ``None`` for the rest of the pool.
-    valid_only
-        Whether the pool keeps valid cells only.
-    top_k
-        Fraction used by precision@top-k.
-    pool_proxies
-        Proxies every pool architecture has recorded (JSON list), as the pool was defined.
-    pool_size, pool_hash
-        Size and fingerprint of the pool (:mod:`predbench.evaluation.splits`).
-    suite
-        Name of the suite that asked for the run (not part of the identity).
+    ``predictor_config`` is :func:`full_params` (identity); ``params`` the keyword arguments as the
+    suite wrote them (what builds the predictor); ``predictor`` (display label) and ``protocol``
+    (preset name) are carried for display only.
     """
 
     task: str
     target: str
-    features: str
-    predictor: str
-    predictor_name: str
-    params: str
-    train_size: int
-    seed: int
-    test_size: int | None
-    valid_only: bool
-    top_k: float
-    pool_proxies: str
+    data: str
+    pool: str
     pool_size: int
     pool_hash: str
-    suite: str = field(default="", compare=False)
+    split: str
+    test_size: int | None
+    top_k: float
+    features: str
+    feature_proxies: str
+    predictor_name: str
+    predictor_config: str
+    train_size: int
+    seed: int
+    params: str = field(default="{}", compare=False)
+    predictor: str = field(default="", compare=False)
+    protocol: str = field(default="", compare=False)
 
     def settings(self) -> dict[str, Any]:
-        """The fields that define the run (all but ``suite``) plus the harness version."""
+        """The fields that define the run plus the harness version."""
         values = asdict(self)
-        values.pop("suite")
+        for display_only in ("params", "predictor", "protocol"):
+            values.pop(display_only)
         values["harness"] = HARNESS_VERSION
         return values
 
     @property
     def run_id(self) -> str:
         """First 20 hex digits of the sha256 of :meth:`settings` as canonical JSON."""
-        return hashlib.sha256(canonical_json(self.settings()).encode()).hexdigest()[:20]
+        return digest(self.settings(), 20)
+
+    @property
+    def condition_id(self) -> str:
+        """Identity without the seed: the runs one table cell averages."""
+        return digest(condition_settings(self.settings(), (SEED,)), 16)
+
+    @property
+    def series_id(self) -> str:
+        """Identity without seed and training-set size: one row of a comparison table."""
+        return digest(condition_settings(self.settings(), (SEED, TRAIN_SIZE)), 16)
 
     def predictor_params(self) -> dict[str, Any]:
         """The predictor's keyword arguments as a dict."""
         return json.loads(self.params)
+
+    def row(self) -> dict[str, Any]:
+        """The identity columns of this run's stored row."""
+        settings = self.settings()
+        return {
+            "run_id": self.run_id,
+            "condition_id": self.condition_id,
+            "series_id": self.series_id,
+            **{k: v for k, v in settings.items()},
+            "params": self.params,
+            "predictor": self.predictor or self.predictor_name,
+            "protocol": self.protocol or None,
+            "settings": canonical_json(settings),
+        }

@@ -1,12 +1,15 @@
 """Which architectures a run may use (its *pool*), and its seeded train/test split.
 
 Pool
-    The task's architectures that have the target and everything the suite's feature sets need on
-    that task (the recorded proxies a ``zcp`` family reads), optionally only the *valid* cells
-    (no edge off every input→output path; the GRAF protocol). The pool is shared by every feature
-    set and predictor of a task in a suite, so a table compares them on the same architectures.
-    It is sorted by canonical id and fingerprinted (:func:`pool_fingerprint`): the fingerprint is
-    part of a run's identity, so a change of data makes finished runs stale instead of wrong.
+    Written in a suite as ``pool = "all"`` (every arch of the task that has the target),
+    ``"valid"`` (only the *valid* cells: no edge off every input→output path — the GRAF
+    protocol), with ``+proxies`` appended to keep only archs that have every recorded proxy the
+    suite's ``zcp`` feature sets read, or ``+proxies[a,b]`` for named proxies (``"all+proxies"``,
+    ``"valid+proxies[synflow,zen]"``). A pool never changes silently: a feature set that reads a
+    proxy some pool archs lack is an error at validation, naming how many archs lack it and the
+    pool to choose instead. The pool is shared by every feature set and predictor of a task in a
+    suite, so a table compares them on the same architectures. Its resolved rule (with the
+    proxy list spelled out), size and fingerprint are part of each run's identity.
 Split
     ``numpy.random.default_rng(seed).permutation(len(pool))``: the first ``train_size`` positions
     train; the *last* ``test_size`` positions test (default: every position after the training
@@ -19,24 +22,87 @@ Split
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from predbench.data.task import Task
 
+#: Name of the split rule above; part of every run id (another rule gets another name).
+SPLIT_RULE = "permutation"
 
-def pool_of(
-    task: Task,
-    target: str,
-    proxies: Iterable[str] = (),
-    *,
-    valid_only: bool = False,
-) -> pd.Index:
-    """Sorted arch ids of ``task`` with ``target`` and all ``proxies`` recorded (and valid)."""
-    archs = task.archs_with(target, tuple(proxies))
-    if valid_only:
+CELLS: tuple[str, ...] = ("all", "valid")
+_POOL = re.compile(r"^(?P<cells>[a-z]+)(?:\+proxies(?:\[(?P<names>[^\]]*)\])?)?$")
+
+
+@dataclass(frozen=True)
+class PoolSpec:
+    """A pool rule: which cells (``all``/``valid``) and which recorded proxies every arch needs.
+
+    ``proxies`` is ``()`` for none, a tuple of names, or ``None`` for "every proxy the suite's
+    ``zcp`` feature sets read" (resolved by :meth:`resolve` before any run).
+    """
+
+    cells: str
+    proxies: tuple[str, ...] | None = ()
+
+    @property
+    def rule(self) -> str:
+        """Canonical text: ``"valid"``, ``"all+proxies[epe_nas,fisher]"``."""
+        if self.proxies == ():
+            return self.cells
+        if self.proxies is None:
+            return f"{self.cells}+proxies"
+        return f"{self.cells}+proxies[{','.join(self.proxies)}]"
+
+    def resolve(self, read: Iterable[str]) -> PoolSpec:
+        """The rule with ``+proxies`` spelled out as the sorted proxies in ``read``."""
+        if self.proxies is None:
+            return PoolSpec(self.cells, tuple(sorted(set(read))))
+        return PoolSpec(self.cells, tuple(sorted(set(self.proxies))))
+
+    def describe(self, target: str) -> str:
+        """Plain words, for the pool lines ``compare``/``results``/``report`` print."""
+        cells = "valid cells" if self.cells == "valid" else "all archs"
+        text = f"{cells} with {target!r}"
+        if self.proxies:
+            text += f" and recorded proxies {', '.join(self.proxies)}"
+        elif self.proxies is None:
+            text += " and every proxy the feature sets read"
+        return text
+
+    def __str__(self) -> str:
+        return self.rule
+
+
+def parse_pool(text: str) -> PoolSpec:
+    """``"valid+proxies[zen]"`` → ``PoolSpec("valid", ("zen",))``; ``ValueError`` otherwise."""
+    match = _POOL.match(str(text).strip().lower()) if isinstance(text, str) else None
+    if not match or match["cells"] not in CELLS:
+        raise ValueError(
+            f"unknown pool {text!r}; write 'all' or 'valid', optionally with '+proxies' "
+            "(archs with every proxy the zcp feature sets read) or '+proxies[a,b]'"
+        )
+    if "+proxies" not in str(text).lower():
+        return PoolSpec(match["cells"], ())
+    if match["names"] is None:
+        return PoolSpec(match["cells"], None)
+    names = tuple(n.strip() for n in match["names"].split(",") if n.strip())
+    if not names:
+        raise ValueError(f"pool {text!r} names no proxy inside [...]")
+    return PoolSpec(match["cells"], names)
+
+
+def pool_of(task: Task, target: str, pool: PoolSpec | str) -> pd.Index:
+    """Sorted arch ids of ``task`` in ``pool`` (a resolved :class:`PoolSpec` or its rule)."""
+    pool = parse_pool(pool) if isinstance(pool, str) else pool
+    if pool.proxies is None:
+        raise ValueError(f"pool {pool.rule!r} must be resolved against the suite's feature sets")
+    archs = task.archs_with(target, tuple(pool.proxies))
+    if pool.cells == "valid":
         from featurizers.spaces import get_space
 
         space = get_space(task.space)

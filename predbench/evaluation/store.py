@@ -1,55 +1,63 @@
-"""The results store: one embedded DuckDB file, one row per run.
+"""Comparison results in the store: one row per run, written once, whole.
 
-Design
-------
+The file, its connections, its schema version and suite membership are the store base's
+(:class:`predbench.runs.Store`); this module adds the ``runs`` table of comparison runs.
+
 * **One row per run, written once, whole.** A row is inserted only after its run has finished,
   in one transaction; DuckDB's write-ahead log makes that transaction all-or-nothing, so a process
   killed at any instant (even SIGKILL) leaves finished rows intact and no partial row. The run that
   was in flight has no row and is simply redone by the next invocation.
-* **Identity = settings.** ``run_id`` (the hash of the run's settings) is the primary key; an
-  ``ok`` row is never replaced (``ON CONFLICT DO NOTHING``), so rerunning a suite — or two
-  overlapping suites — cannot duplicate a result. A failed run's row (``status = 'error'``, with
-  its error text) *is* replaced when the run is tried again.
-* **One writer.** Only the process that drives a suite writes; parallel workers hand their rows
-  back to it. DuckDB lets one process at a time open a file for writing, so the store opens a short
-  connection per operation and retries while another process holds the lock: two ``predbench
-  compare`` commands on the same file take turns instead of failing.
+* **Identity = settings.** ``run_id`` (the hash of every setting that changes the numbers) is the
+  primary key; ``condition_id`` and ``series_id`` group runs for tables; ``settings`` holds the
+  canonical JSON that was hashed. An ``ok`` row is never replaced (``ON CONFLICT DO NOTHING``), so
+  rerunning a suite — or two overlapping suites — cannot duplicate a result. A failed run's row
+  (``status = 'error'``, with its error text) *is* replaced when the run is tried again.
+* **Suites own runs, many-to-many.** Which runs a suite consists of is the membership the base
+  records when the suite runs (:meth:`ResultsStore.frame` with ``suite=``), so runs reused from
+  another suite show in both.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from featurizers.io import atomic_write
+from predbench.runs.store import DEFAULT_STORE, Store, StoreBusyError, transaction
 
-#: Default location of the store, relative to the working directory.
-DEFAULT_STORE = Path("results") / "predbench.duckdb"
+__all__ = ["COLUMNS", "DEFAULT_STORE", "KIND", "ResultsStore", "StoreBusyError", "to_markdown", "write_frame"]
+
+#: Kind name of comparison runs in the suite membership table.
+KIND = "compare"
 
 #: Column name → DuckDB type, in table order.
 COLUMNS: dict[str, str] = {
     "run_id": "VARCHAR PRIMARY KEY",
-    "suite": "VARCHAR",
+    "condition_id": "VARCHAR NOT NULL",
+    "series_id": "VARCHAR NOT NULL",
     "task": "VARCHAR",
     "target": "VARCHAR",
-    "features": "VARCHAR",
-    "predictor": "VARCHAR",
-    "predictor_name": "VARCHAR",
-    "params": "VARCHAR",
-    "train_size": "INTEGER",
-    "seed": "BIGINT",
-    "test_size": "INTEGER",
-    "valid_only": "BOOLEAN",
-    "top_k": "DOUBLE",
-    "pool_proxies": "VARCHAR",
+    "data": "VARCHAR",
+    "pool": "VARCHAR",
     "pool_size": "INTEGER",
     "pool_hash": "VARCHAR",
+    "split": "VARCHAR",
+    "test_size": "INTEGER",
+    "top_k": "DOUBLE",
+    "features": "VARCHAR",
+    "feature_proxies": "VARCHAR",
+    "predictor": "VARCHAR",
+    "predictor_name": "VARCHAR",
+    "predictor_config": "VARCHAR",
+    "params": "VARCHAR",
+    "protocol": "VARCHAR",
+    "train_size": "INTEGER",
+    "seed": "BIGINT",
     "harness": "INTEGER",
+    "settings": "VARCHAR NOT NULL",
     "status": "VARCHAR",
     "error": "VARCHAR",
     "kendall_tau": "DOUBLE",
@@ -57,6 +65,7 @@ COLUMNS: dict[str, str] = {
     "precision_at_k": "DOUBLE",
     "r2": "DOUBLE",
     "mae": "DOUBLE",
+    "constant_prediction": "BOOLEAN",
     "n_train": "INTEGER",
     "n_test": "INTEGER",
     "n_features": "INTEGER",
@@ -68,16 +77,19 @@ COLUMNS: dict[str, str] = {
     "finished_at": "VARCHAR",
 }
 
+Store.register_tables(
+    KIND,
+    "CREATE TABLE IF NOT EXISTS runs ("
+    + ", ".join(f"{name} {kind}" for name, kind in COLUMNS.items())
+    + ");\n",
+)
+
 #: Export formats of :meth:`ResultsStore.export` / :func:`write_frame`.
 FORMATS: tuple[str, ...] = ("csv", "parquet", "markdown")
 
 
-class StoreBusyError(RuntimeError):
-    """Another process kept the store locked longer than the wait allowed."""
-
-
-class ResultsStore:
-    """Results of runs in a DuckDB file.
+class ResultsStore(Store):
+    """Comparison runs in a DuckDB file (see the module docstring).
 
     Parameters
     ----------
@@ -86,46 +98,6 @@ class ResultsStore:
     lock_timeout
         Seconds to keep retrying while another process holds the file.
     """
-
-    def __init__(self, path: str | Path = DEFAULT_STORE, lock_timeout: float = 120.0):
-        self.path = Path(path)
-        self.lock_timeout = lock_timeout
-
-    # -------------------------------------------------------------------------- connection
-    @contextmanager
-    def connect(self, read_only: bool = False) -> Iterator[Any]:
-        """A short-lived DuckDB connection that waits (up to ``lock_timeout``) for another
-        process's lock; the search and explanation tables share the file through it."""
-        import duckdb
-
-        if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        deadline = time.monotonic() + self.lock_timeout
-        delay = 0.05
-        while True:
-            try:
-                con = duckdb.connect(str(self.path), read_only=read_only)
-                break
-            except duckdb.IOException as err:
-                if "lock" not in str(err).lower() or time.monotonic() > deadline:
-                    if "lock" in str(err).lower():
-                        raise StoreBusyError(
-                            f"results store {self.path} stayed locked by another process for "
-                            f"{self.lock_timeout:.0f} s: {err}"
-                        ) from err
-                    raise
-                time.sleep(delay)
-                delay = min(delay * 2, 1.0)
-        try:
-            if not read_only:
-                columns = ", ".join(f"{name} {kind}" for name, kind in COLUMNS.items())
-                con.execute(f"CREATE TABLE IF NOT EXISTS runs ({columns})")
-            yield con
-        finally:
-            con.close()
-
-    def exists(self) -> bool:
-        return self.path.exists()
 
     # ------------------------------------------------------------------------------ writes
     def add(self, rows: Iterable[Mapping[str, Any]]) -> int:
@@ -141,12 +113,11 @@ class ResultsStore:
             if unknown:
                 raise KeyError(f"result row has columns the store does not know: {sorted(unknown)}")
         frame = pd.DataFrame([{c: r.get(c) for c in COLUMNS} for r in rows], columns=list(COLUMNS))
-        frame = frame.astype({"valid_only": "boolean"})
+        frame = frame.astype({"constant_prediction": "boolean"})
         names = ", ".join(COLUMNS)
         with self.connect() as con:
             con.register("incoming", frame)
-            con.execute("BEGIN TRANSACTION")
-            try:
+            with transaction(con):
                 con.execute(
                     "DELETE FROM runs WHERE status <> 'ok' AND run_id IN "
                     "(SELECT run_id FROM incoming)"
@@ -157,41 +128,33 @@ class ResultsStore:
                     "ON CONFLICT DO NOTHING"
                 )
                 after = con.execute("SELECT count(*) FROM runs").fetchone()[0]
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
         return after - kept
 
     # ------------------------------------------------------------------------------- reads
     def finished(self, run_ids: Iterable[str] | None = None) -> set[str]:
         """Ids of runs with an ``ok`` row (among ``run_ids`` when given)."""
-        if not self.exists():
-            return set()
-        with self.connect(read_only=True) as con:
-            if not _has_runs(con):
-                return set()
-            done = {
-                r[0] for r in con.execute("SELECT run_id FROM runs WHERE status = 'ok'").fetchall()
-            }
-        return done if run_ids is None else done & set(run_ids)
+        return self.ids_in("runs", run_ids, where="status = 'ok'")
 
     def frame(
         self, *, run_ids: Sequence[str] | None = None, suite: str | None = None
     ) -> pd.DataFrame:
-        """All rows (or those of ``run_ids``, in their order / of suite name ``suite``)."""
-        empty = pd.DataFrame(columns=list(COLUMNS))
-        if not self.exists():
-            return empty
-        with self.connect(read_only=True) as con:
-            if not _has_runs(con):
-                return empty
-            query, args = "SELECT * FROM runs", []
-            if suite is not None:
-                query, args = query + " WHERE suite = ?", [suite]
-            frame = con.execute(
-                query + " ORDER BY task, features, predictor, train_size, seed, run_id", args
-            ).df()
+        """All rows; or those of ``run_ids`` (in their order); or those of suite ``suite`` — the
+        runs its last ``compare`` named, in suite order (:class:`KeyError` for a suite the store
+        never ran)."""
+        if suite is not None:
+            members = self.suite_runs(suite, KIND)
+            if members is None:
+                known = self.suites(KIND)
+                raise KeyError(
+                    f"{self.path} holds no comparison suite named {suite!r}; it has {known}"
+                )
+            run_ids = members
+        frame = self.read(
+            "SELECT * FROM runs ORDER BY task, features, predictor, train_size, seed, run_id",
+            tables=["runs"],
+        )
+        if frame is None:
+            frame = pd.DataFrame(columns=list(COLUMNS))
         if run_ids is not None:
             # Rows in the order of run_ids (a suite's order: its feature sets and predictors).
             position = {run_id: i for i, run_id in enumerate(dict.fromkeys(run_ids))}
@@ -203,14 +166,6 @@ class ResultsStore:
     def export(self, path: str | Path, fmt: str | None = None, **filters: Any) -> Path:
         """Write rows (filtered as in :meth:`frame`) to ``path`` as csv, parquet or markdown."""
         return write_frame(self.frame(**filters), path, fmt)
-
-
-def _has_runs(con: Any) -> bool:
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'runs'"
-        ).fetchone()[0]
-    )
 
 
 def to_markdown(frame: pd.DataFrame, floatfmt: str = ".3f") -> str:

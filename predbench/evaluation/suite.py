@@ -7,8 +7,8 @@ Example (``suites/quickstart.toml``)::
     target = "val_accuracy"                 # default; any target column of the task works
     features = ["onehot", "graf", "zcp", "zcp+graf"]
     train_sizes = [32, 128]
-    seeds = 5                                # 0..4, or an explicit list [42, 43]
-    valid_only = true                        # pool: valid cells only
+    seeds = 5                                # 0..4, [42, 43], or {start = 1000, count = 30}
+    pool = "valid"                           # "all" | "valid", optionally "+proxies[...]"
     # test_size = 200                        # default: every pool architecture not trained on
     # top_k = 0.1                            # precision@top-k fraction
 
@@ -26,7 +26,13 @@ Example (``suites/quickstart.toml``)::
     features = ["zcp"]                       # optional: this predictor's own feature sets
 
 A feature set joins families with ``+``; ``zcp`` alone means every proxy the task records, and
-``zcp[flops,params]`` keeps only those proxies. ``predictors`` may also be a list of names.
+``zcp[flops,params]`` keeps only those proxies (:mod:`featurizers.featureset`). ``predictors``
+may also be a list of names.
+
+``pool`` says which architectures the runs of a task draw from (:mod:`.splits`): ``"all"``
+(default), ``"valid"``, or either with ``+proxies`` (archs having every proxy the suite's ``zcp``
+sets read) or ``+proxies[a,b]``. A feature set that reads a proxy some pool archs lack is an
+error naming how many lack it and which pool to choose instead — the pool never shrinks silently.
 
 Protocol presets (``protocol = "graf"`` or ``"white"``) fill in the keys a suite leaves out:
 
@@ -35,17 +41,19 @@ Protocol presets (``protocol = "graf"`` or ``"white"``) fill in the keys a suite
     valid cells only (the 9,445 NB201 cells without unreachable operations), a random forest with
     scikit-learn defaults, training sets of 32 / 128 / 1024 architectures drawn with
     ``train_test_split(random_state=42 + i)`` for 50 repetitions, Kendall τ on *all remaining*
-    valid cells. Preset: ``valid_only = true``, test = the rest, ``train_sizes = [32, 128, 1024]``,
+    valid cells. Preset: ``pool = "valid"``, test = the rest, ``train_sizes = [32, 128, 1024]``,
     ``seeds = 50``.
 ``white`` — White et al., NeurIPS 2021, as run by NASLib (``benchmarks/create_configs.py``,
     ``run_nb201_c10.sh``): 11 training-set sizes log-spaced from 5 to 1000
     (5, 8, 14, 24, 42, 71, 121, 205, 347, 589, 1000), a test set of 200 architectures, 100 trials,
     architectures drawn uniformly from the whole space; within a trial every train size is a
     prefix of one sample and all are tested on one test sample; its precision@10 counts the true
-    top 10 of the 200 found in the predicted top 10 (5 %). Preset: ``valid_only = false``,
+    top 10 of the 200 found in the predicted top 10 (5 %). Preset: ``pool = "all"``,
     ``test_size = 200``, ``top_k = 0.05``, those train sizes, ``seeds = 100``. NASLib draws train
     and test independently, with replacement, so they may overlap (its duplicate check is switched
     off in ``PredictorEvaluator.load_arch``); here they are disjoint draws from the pool.
+    Preset: ``pool = "all"``, so a suite that adds a ``zcp`` feature set must say which pool it
+    wants (``"all+proxies"`` or ``"valid"``) instead of changing the pool of every predictor.
 
 Everything is checked before any run starts: an unknown key, task, target, feature family,
 proxy, predictor or predictor parameter, or a training set larger than the task's pool raises
@@ -56,14 +64,34 @@ swapped in tests.
 
 from __future__ import annotations
 
-import re
-import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from predbench.evaluation.runspec import RunSpec, canonical_json
+import pandas as pd
+
+from featurizers.featureset import FeatureSet, parse_feature_set
+from predbench.evaluation.runspec import RunSpec, full_params
+from predbench.evaluation.splits import SPLIT_RULE, PoolSpec, parse_pool
+from predbench.runs import suitefile
+from predbench.runs.identity import canonical_json
+from predbench.runs.suitefile import SuiteError
+
+__all__ = [
+    "PROTOCOLS",
+    "DataValidator",
+    "FeatureSet",
+    "PredictorEntry",
+    "Suite",
+    "SuiteError",
+    "SuiteValidator",
+    "expand",
+    "load_suite",
+    "parse_feature_set",
+    "parse_suite",
+    "validate_suite",
+]
 
 #: Keys a suite file may use.
 SUITE_KEYS: tuple[str, ...] = (
@@ -77,7 +105,7 @@ SUITE_KEYS: tuple[str, ...] = (
     "train_sizes",
     "seeds",
     "test_size",
-    "valid_only",
+    "pool",
     "top_k",
 )
 PREDICTOR_KEYS: tuple[str, ...] = ("name", "label", "params", "features")
@@ -85,13 +113,13 @@ PREDICTOR_KEYS: tuple[str, ...] = ("name", "label", "params", "features")
 #: Protocol presets: values used for the keys a suite does not set.
 PROTOCOLS: dict[str, dict[str, Any]] = {
     "graf": {
-        "valid_only": True,
+        "pool": "valid",
         "test_size": None,
         "train_sizes": [32, 128, 1024],
         "seeds": 50,
     },
     "white": {
-        "valid_only": False,
+        "pool": "all",
         "test_size": 200,
         "top_k": 0.05,
         "train_sizes": [5, 8, 14, 24, 42, 71, 121, 205, 347, 589, 1000],
@@ -100,59 +128,10 @@ PROTOCOLS: dict[str, dict[str, Any]] = {
 }
 DEFAULTS: dict[str, Any] = {
     "target": "val_accuracy",
-    "valid_only": False,
+    "pool": "all",
     "test_size": None,
     "top_k": 0.1,
 }
-
-
-class SuiteError(ValueError):
-    """A suite file that cannot run; the message names the file and the key."""
-
-    def __init__(self, source: str, key: str, problem: str):
-        self.source = source
-        self.key = key
-        super().__init__(f"{source}: {key}: {problem}")
-
-
-@dataclass(frozen=True)
-class FeatureSet:
-    """A parsed feature set: families in order, and the proxies kept by ``zcp`` (None: all)."""
-
-    spec: str
-    families: tuple[str, ...]
-    proxies: tuple[str, ...] | None
-
-    @property
-    def uses_proxies(self) -> bool:
-        return "zcp" in self.families
-
-
-_ZCP_PICK = re.compile(r"^zcp\[(?P<names>[^\]]*)\]$")
-
-
-def parse_feature_set(spec: str) -> FeatureSet:
-    """``"graf+zcp[flops,params]"`` → families ``("graf", "zcp")``, proxies ``("flops", "params")``.
-
-    Raises ``ValueError`` on an empty part, a repeated family or a malformed ``zcp[...]``.
-    """
-    if not isinstance(spec, str) or not spec.strip():
-        raise ValueError(f"a feature set must be a non-empty string like 'zcp+graf', got {spec!r}")
-    families: list[str] = []
-    proxies: tuple[str, ...] | None = None
-    for part in (p.strip() for p in spec.split("+")):
-        match = _ZCP_PICK.match(part)
-        if match:
-            names = tuple(n.strip() for n in match["names"].split(",") if n.strip())
-            if not names:
-                raise ValueError(f"{part!r} selects no proxy; write e.g. zcp[flops,params]")
-            proxies, part = names, "zcp"
-        if not part or "[" in part or "]" in part:
-            raise ValueError(f"feature set {spec!r} has a malformed part {part!r}")
-        if part.lower() in families:
-            raise ValueError(f"feature set {spec!r} names {part!r} twice")
-        families.append(part.lower())
-    return FeatureSet(spec.strip(), tuple(families), proxies)
 
 
 @dataclass(frozen=True)
@@ -167,7 +146,7 @@ class PredictorEntry:
 
 @dataclass(frozen=True)
 class Suite:
-    """A validated suite (see the module docstring for the file format)."""
+    """A parsed suite (see the module docstring for the file format)."""
 
     name: str
     source: str
@@ -178,7 +157,7 @@ class Suite:
     train_sizes: tuple[int, ...]
     seeds: tuple[int, ...]
     test_size: int | None
-    valid_only: bool
+    pool: PoolSpec
     top_k: float
     protocol: str | None = None
     description: str = ""
@@ -193,13 +172,24 @@ class Suite:
                 seen.setdefault(fs.spec, fs)
         return tuple(seen.values())
 
-    def pool_proxies(self, task_proxies: Iterable[str]) -> tuple[str, ...]:
-        """Proxies every pool architecture must have: those the suite's ``zcp`` sets read."""
+    def proxies_read(self, task_proxies: list[str]) -> tuple[str, ...]:
+        """Proxies the suite's ``zcp`` feature sets read on a task recording ``task_proxies``."""
         needed: set[str] = set()
         for fs in self.all_feature_sets():
             if fs.uses_proxies:
                 needed |= set(task_proxies if fs.proxies is None else fs.proxies)
         return tuple(sorted(needed))
+
+
+@dataclass(frozen=True)
+class TaskPlan:
+    """What validation established for one task: its resolved pool and data fingerprint."""
+
+    pool: PoolSpec
+    archs: pd.Index
+    data: str
+    #: Feature set spec → the recorded proxies it reads on this task.
+    feature_proxies: Mapping[str, tuple[str, ...]]
 
 
 class SuiteValidator(Protocol):
@@ -215,8 +205,14 @@ class SuiteValidator(Protocol):
 
     def can_select_valid(self, task: str) -> bool: ...
 
-    def pool(self, task: str, target: str, proxies: tuple[str, ...], valid_only: bool) -> Any:
-        """Sorted arch ids of the pool (a sequence); its length bounds the train size."""
+    def pool(self, task: str, target: str, pool: PoolSpec) -> pd.Index:
+        """Sorted arch ids of the resolved pool; its length bounds the train size."""
+
+    def lacking(self, task: str, archs: pd.Index, proxies: tuple[str, ...]) -> dict[str, int]:
+        """How many of ``archs`` lack each of ``proxies`` (only proxies some arch lacks)."""
+
+    def fingerprint(self, task: str) -> str:
+        """Hash of the task's data files (part of every run id)."""
 
     def feature_names(self, task: str, feature_set: FeatureSet) -> list[str]: ...
 
@@ -241,14 +237,24 @@ class DataValidator:
         return supported_families(_task(task).space)
 
     def can_select_valid(self, task: str) -> bool:
-        from featurizers.spaces import get_space
+        from featurizers.spaces import SearchSpace, get_space
 
-        return hasattr(get_space(_task(task).space), "is_valid")
+        return isinstance(get_space(_task(task).space), SearchSpace)
 
-    def pool(self, task: str, target: str, proxies: tuple[str, ...], valid_only: bool) -> Any:
-        from predbench.evaluation.splits import pool_of
+    def pool(self, task: str, target: str, pool: PoolSpec) -> pd.Index:
+        from predbench.evaluation.features import cached_pool
 
-        return pool_of(_task(task), target, proxies, valid_only=valid_only)
+        return cached_pool(task, target, pool.rule)
+
+    def lacking(self, task: str, archs: pd.Index, proxies: tuple[str, ...]) -> dict[str, int]:
+        table = _task(task).proxies.loc[archs, list(proxies)]
+        counts = table.isna().sum()
+        return {name: int(n) for name, n in counts.items() if n}
+
+    def fingerprint(self, task: str) -> str:
+        from predbench.runs.cache import task_fingerprint
+
+        return task_fingerprint(task)
 
     def feature_names(self, task: str, feature_set: FeatureSet) -> list[str]:
         from predbench.evaluation.features import feature_columns
@@ -257,7 +263,7 @@ class DataValidator:
 
 
 def _task(key: str) -> Any:
-    from predbench.evaluation.features import cached_task
+    from predbench.runs.cache import cached_task
 
     return cached_task(key)
 
@@ -265,27 +271,9 @@ def _task(key: str) -> Any:
 # ------------------------------------------------------------------------------------ parsing
 
 
-def _int_list(source: str, key: str, value: Any, *, minimum: int) -> tuple[int, ...]:
-    values = value if isinstance(value, list) else [value]
-    if not values or any(isinstance(v, bool) or not isinstance(v, int) for v in values):
-        raise SuiteError(source, key, f"expected integers, got {value!r}")
-    if any(v < minimum for v in values):
-        raise SuiteError(source, key, f"values must be ≥ {minimum}, got {value!r}")
-    if len(set(values)) != len(values):
-        raise SuiteError(source, key, f"repeated value in {value!r}")
-    return tuple(values)
-
-
-def _str_list(source: str, key: str, value: Any) -> list[str]:
-    values = [value] if isinstance(value, str) else value
-    if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
-        raise SuiteError(source, key, f"expected a non-empty list of strings, got {value!r}")
-    return values
-
-
 def _feature_sets(source: str, key: str, value: Any) -> tuple[FeatureSet, ...]:
     sets = []
-    for spec in _str_list(source, key, value):
+    for spec in suitefile.str_list(source, key, value):
         try:
             sets.append(parse_feature_set(spec))
         except ValueError as err:
@@ -314,7 +302,7 @@ def _predictor_entries(source: str, value: Any) -> tuple[PredictorEntry, ...]:
                 source, f"{where}.{unknown[0]}", f"unknown key; allowed: {list(PREDICTOR_KEYS)}"
             )
         name = item.get("name")
-        if name not in PREDICTORS:
+        if not isinstance(name, str) or name not in PREDICTORS:
             raise SuiteError(
                 source,
                 f"{where}.name",
@@ -328,8 +316,8 @@ def _predictor_entries(source: str, value: Any) -> tuple[PredictorEntry, ...]:
                 source, f"{where}.params.random_state", "set by the run's seed; remove it"
             )
         try:
-            make_predictor(name, **params)
-        except TypeError as err:
+            check_params(make_predictor(name, **params))
+        except (TypeError, ValueError) as err:
             raise SuiteError(source, f"{where}.params", str(err)) from None
         label = item.get("label", name)
         if not isinstance(label, str) or not label:
@@ -350,11 +338,31 @@ def _predictor_entries(source: str, value: Any) -> tuple[PredictorEntry, ...]:
     return tuple(entries)
 
 
+def check_params(predictor: Any) -> None:
+    """Check a predictor's parameters against its own declared constraints before any run.
+
+    scikit-learn estimators declare ``_parameter_constraints``, and so do the zoo's wrappers that
+    build on them; ``n_estimators = "many"`` or ``-5`` fails here, naming the parameter, instead of
+    failing every run.
+    """
+    validate = getattr(predictor, "_validate_params", None)
+    if validate is None or not getattr(predictor, "_parameter_constraints", None):
+        return
+    try:
+        validate()
+    except Exception as err:  # sklearn raises InvalidParameterError (a ValueError/TypeError)
+        raise ValueError(str(err)) from None
+
+
 def parse_suite(data: Mapping[str, Any], source: str = "<suite>") -> Suite:
     """A :class:`Suite` from an already-read TOML mapping; structure only (no data checks)."""
-    unknown = sorted(set(data) - set(SUITE_KEYS))
-    if unknown:
-        raise SuiteError(source, unknown[0], f"unknown key; allowed: {list(SUITE_KEYS)}")
+    if "valid_only" in data:
+        raise SuiteError(
+            source,
+            "valid_only",
+            'replaced by the explicit pool: write pool = "valid" (or "all") instead',
+        )
+    suitefile.check_keys(source, data, SUITE_KEYS)
     protocol = data.get("protocol")
     if protocol is not None and protocol not in PROTOCOLS:
         raise SuiteError(
@@ -364,19 +372,14 @@ def parse_suite(data: Mapping[str, Any], source: str = "<suite>") -> Suite:
     for required in ("tasks", "features", "predictors", "train_sizes", "seeds"):
         if required not in values:
             raise SuiteError(source, required, "missing (no protocol preset provides it)")
-    seeds = values["seeds"]
-    seeds = (
-        tuple(range(seeds))
-        if isinstance(seeds, int) and not isinstance(seeds, bool) and seeds > 0
-        else _int_list(source, "seeds", seeds, minimum=0)
-    )
+    seeds = suitefile.seeds(source, values["seeds"])
     test_size = values["test_size"]
     if test_size is not None:
-        (test_size,) = _int_list(source, "test_size", test_size, minimum=1)
-    if not isinstance(values["valid_only"], bool):
-        raise SuiteError(
-            source, "valid_only", f"expected true or false, got {values['valid_only']!r}"
-        )
+        test_size = suitefile.positive_int(source, "test_size", test_size)
+    try:
+        pool = parse_pool(values["pool"])
+    except ValueError as err:
+        raise SuiteError(source, "pool", str(err)) from None
     top_k = values["top_k"]
     if isinstance(top_k, bool) or not isinstance(top_k, int | float) or not 0 < top_k <= 1:
         raise SuiteError(source, "top_k", f"expected a fraction in (0, 1], got {top_k!r}")
@@ -384,7 +387,7 @@ def parse_suite(data: Mapping[str, Any], source: str = "<suite>") -> Suite:
     if not isinstance(target, str) or not target:
         raise SuiteError(source, "target", f"expected a column name, got {target!r}")
     name = values.get("name", Path(source).stem)
-    tasks = _str_list(source, "tasks", values["tasks"])
+    tasks = suitefile.str_list(source, "tasks", values["tasks"])
     if len(set(tasks)) != len(tasks):
         raise SuiteError(source, "tasks", f"a task is listed twice in {tasks!r}")
     return Suite(
@@ -394,10 +397,10 @@ def parse_suite(data: Mapping[str, Any], source: str = "<suite>") -> Suite:
         target=target,
         features=_feature_sets(source, "features", values["features"]),
         predictors=_predictor_entries(source, values["predictors"]),
-        train_sizes=_int_list(source, "train_sizes", values["train_sizes"], minimum=1),
+        train_sizes=suitefile.int_list(source, "train_sizes", values["train_sizes"], minimum=1),
         seeds=seeds,
         test_size=test_size,
-        valid_only=values["valid_only"],
+        pool=pool,
         top_k=float(top_k),
         protocol=protocol,
         description=str(values.get("description", "")),
@@ -407,15 +410,14 @@ def parse_suite(data: Mapping[str, Any], source: str = "<suite>") -> Suite:
 # --------------------------------------------------------------------------------- validation
 
 
-def validate_suite(
-    suite: Suite, validator: SuiteValidator | None = None
-) -> dict[str, tuple[Any, tuple[str, ...]]]:
-    """Check ``suite`` against the data.
+def validate_suite(suite: Suite, validator: SuiteValidator | None = None) -> dict[str, TaskPlan]:
+    """Check ``suite`` against the data and resolve each task's pool.
 
     Returns
     -------
     dict
-        Task key → (pool, proxies the pool requires), the input of :func:`expand`.
+        Task key → :class:`TaskPlan` (resolved pool, its archs, data fingerprint), the input of
+        :func:`expand`.
 
     Raises
     ------
@@ -428,7 +430,7 @@ def validate_suite(
     for task in suite.tasks:
         if task not in known:
             raise SuiteError(src, "tasks", f"unknown task {task!r}; choose from {known}")
-    pools: dict[str, Any] = {}
+    plans: dict[str, TaskPlan] = {}
     for task in suite.tasks:
         targets = validator.targets(task)
         if suite.target not in targets:
@@ -454,25 +456,67 @@ def validate_suite(
                     key,
                     f"task {task!r} records no proxy {missing} (in {fs.spec!r}); it has {proxies}",
                 )
-        if suite.valid_only and not validator.can_select_valid(task):
-            raise SuiteError(src, "valid_only", f"the space of task {task!r} has no validity rule")
-        pool_proxies = suite.pool_proxies(proxies)
-        pool = validator.pool(task, suite.target, pool_proxies, suite.valid_only)
+        if suite.pool.cells == "valid" and not validator.can_select_valid(task):
+            raise SuiteError(src, "pool", f"the space of task {task!r} has no validity rule")
+        missing = [p for p in suite.pool.proxies or () if p not in proxies]
+        if missing:
+            raise SuiteError(src, "pool", f"task {task!r} records no proxy {missing}")
+        read = suite.proxies_read(proxies)
+        pool = suite.pool.resolve(read)
+        archs = validator.pool(task, suite.target, pool)
+        _check_pool_has_features(suite, validator, task, pool, archs, proxies)
         largest = max(suite.train_sizes)
         need = largest + (suite.test_size if suite.test_size is not None else 1)
-        if need > len(pool):
+        if need > len(archs):
             raise SuiteError(
                 src,
                 "train_sizes",
                 f"train size {largest}"
                 + (f" + test_size {suite.test_size}" if suite.test_size is not None else "")
-                + f" exceeds the {len(pool)} architectures of task {task!r} that have "
-                f"{suite.target!r} and every feature{' (valid cells only)' if suite.valid_only else ''}",
+                + f" exceeds the {len(archs)} architectures of pool {pool.rule!r} of task "
+                f"{task!r} ({pool.describe(suite.target)})",
             )
         for i, entry in enumerate(suite.predictors):
             _check_predictor_columns(suite, validator, task, i, entry)
-        pools[task] = (pool, pool_proxies)
-    return pools
+        feature_proxies = {
+            fs.spec: (tuple(proxies if fs.proxies is None else fs.proxies) if fs.uses_proxies else ())
+            for fs in suite.all_feature_sets()
+        }
+        plans[task] = TaskPlan(
+            pool=pool, archs=archs, data=validator.fingerprint(task), feature_proxies=feature_proxies
+        )
+    return plans
+
+
+def _check_pool_has_features(
+    suite: Suite,
+    validator: SuiteValidator,
+    task: str,
+    pool: PoolSpec,
+    archs: pd.Index,
+    proxies: list[str],
+) -> None:
+    """A feature set must not need proxies some pool archs lack: say so instead of shrinking."""
+    for fs in suite.all_feature_sets():
+        if not fs.uses_proxies:
+            continue
+        needed = tuple(proxies if fs.proxies is None else fs.proxies)
+        lacking = validator.lacking(task, archs, needed)
+        if not lacking:
+            continue
+        worst = max(lacking.values())
+        counts = ", ".join(f"{name} {n:,}" for name, n in sorted(lacking.items()))
+        with_proxies = PoolSpec(pool.cells, tuple(sorted(set(pool.proxies or ()) | set(needed))))
+        size = len(validator.pool(task, suite.target, with_proxies))
+        raise SuiteError(
+            suite.source,
+            _feature_key(suite, fs),
+            f"feature set {fs.spec!r} reads proxies that up to {worst:,} of the {len(archs):,} "
+            f"archs of pool {pool.rule!r} on task {task!r} lack ({counts} archs lack them); "
+            f'choose the pool explicitly: pool = "{pool.cells}+proxies" ({size:,} archs, the '
+            "same pool for every feature set and predictor), or a feature set whose proxies "
+            "the whole pool has",
+        )
 
 
 def _feature_key(suite: Suite, fs: FeatureSet) -> str:
@@ -512,33 +556,26 @@ def load_suite(
     SuiteError
         A malformed file, or a key whose value the data cannot satisfy.
     """
-    path = Path(path)
-    source = str(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SuiteError(source, "file", "no such file") from None
-    except tomllib.TOMLDecodeError as err:
-        raise SuiteError(source, "toml", str(err)) from None
-    suite = parse_suite(data, source)
+    data = suitefile.read_toml(path)
+    suite = parse_suite(data, str(path))
     return suite, expand(suite, validate_suite(suite, validator))
 
 
 # ---------------------------------------------------------------------------------- expansion
 
 
-def expand(suite: Suite, pools: Mapping[str, tuple[Any, tuple[str, ...]]]) -> list[RunSpec]:
+def expand(suite: Suite, plans: Mapping[str, TaskPlan]) -> list[RunSpec]:
     """Every run of ``suite``, grouped by task and feature set (so worker caches are reused).
 
-    ``pools`` is what :func:`validate_suite` returns.
+    ``plans`` is what :func:`validate_suite` returns.
     """
     from predbench.evaluation.splits import pool_fingerprint
 
+    configs = {e.label: full_params(e.name, dict(e.params)) for e in suite.predictors}
     runs = []
     for task in suite.tasks:
-        pool = list(pools[task][0])
-        pool_hash = pool_fingerprint(pool)
-        pool_proxies = canonical_json(list(pools[task][1]))
+        plan = plans[task]
+        pool_hash = pool_fingerprint(plan.archs)
         for fs in suite.all_feature_sets():
             for entry in suite.predictors:
                 if fs not in suite.feature_sets_of(entry):
@@ -549,19 +586,22 @@ def expand(suite: Suite, pools: Mapping[str, tuple[Any, tuple[str, ...]]]) -> li
                             RunSpec(
                                 task=task,
                                 target=suite.target,
+                                data=plan.data,
+                                pool=plan.pool.rule,
+                                pool_size=len(plan.archs),
+                                pool_hash=pool_hash,
+                                split=SPLIT_RULE,
+                                test_size=suite.test_size,
+                                top_k=suite.top_k,
                                 features=fs.spec,
-                                predictor=entry.label,
+                                feature_proxies=canonical_json(plan.feature_proxies[fs.spec]),
                                 predictor_name=entry.name,
-                                params=canonical_json(dict(entry.params)),
+                                predictor_config=configs[entry.label],
                                 train_size=train_size,
                                 seed=seed,
-                                test_size=suite.test_size,
-                                valid_only=suite.valid_only,
-                                top_k=suite.top_k,
-                                pool_proxies=pool_proxies,
-                                pool_size=len(pool),
-                                pool_hash=pool_hash,
-                                suite=suite.name,
+                                params=canonical_json(dict(entry.params)),
+                                predictor=entry.label,
+                                protocol=suite.protocol or "",
                             )
                         )
     return runs

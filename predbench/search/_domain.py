@@ -23,7 +23,7 @@ from types import ModuleType
 
 import numpy as np
 
-from featurizers.spaces import get_space
+from featurizers.spaces import EnumerableSpace, OpsSpace, get_space
 
 
 class SearchDomain:
@@ -42,7 +42,7 @@ class SearchDomain:
         self.space = get_space(space)
         self.is_whole_space = archs is None
         if archs is None:
-            if not hasattr(self.space, "all_archs"):
+            if not isinstance(self.space, EnumerableSpace):
                 raise ValueError(
                     f"space {self.space.NAME!r} cannot be enumerated; pass the allowed archs"
                 )
@@ -53,7 +53,7 @@ class SearchDomain:
                 raise ValueError(f"search domain over {self.space.NAME!r} has no archs")
         self.archs: tuple[str, ...] = tuple(ids)
         self.position: dict[str, int] = {a: i for i, a in enumerate(self.archs)}
-        if not self.is_whole_space and hasattr(self.space, "all_archs"):
+        if not self.is_whole_space and isinstance(self.space, EnumerableSpace):
             self.is_whole_space = len(self.archs) == len(self.space.all_archs())
 
     @property
@@ -139,7 +139,7 @@ class SearchDomain:
     @property
     def has_ops(self) -> bool:
         """Whether the space exposes an ``(n, n_edges)`` ops array (GA genomes need one)."""
-        return hasattr(self.space, "to_ops") and hasattr(self.space, "from_ops")
+        return isinstance(self.space, OpsSpace)
 
     def require_ops(self) -> None:
         """Raise ``TypeError`` unless the space has an ops-array form."""

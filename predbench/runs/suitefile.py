@@ -1,0 +1,114 @@
+"""The grammar every suite file shares: reading TOML, keys, counts, seed lists, errors.
+
+Comparison suites (:mod:`predbench.evaluation.suite`) and search suites
+(:mod:`predbench.search._suite`) parse their own keys with these helpers, so the same mistake
+gets the same message in both: an unknown key, ``seeds = 0``, a negative count or a wrong type
+raises :class:`SuiteError` naming the file and the key before anything runs.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+
+class SuiteError(ValueError):
+    """A suite file that cannot run; the message names the file and the key."""
+
+    def __init__(self, source: str, key: str, problem: str):
+        self.source = source
+        self.key = key
+        super().__init__(f"{source}: {key}: {problem}")
+
+
+def read_toml(path: str | Path) -> dict[str, Any]:
+    """The parsed file; a missing, unreadable or malformed file raises :class:`SuiteError`."""
+    path = Path(path)
+    source = str(path)
+    if path.is_dir():
+        raise SuiteError(source, "file", "is a folder; give a suite .toml file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SuiteError(source, "file", "no such file") from None
+    except UnicodeDecodeError:
+        raise SuiteError(source, "file", "is not a text (UTF-8 TOML) file") from None
+    except OSError as err:
+        raise SuiteError(source, "file", f"cannot be read: {err.strerror or err}") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise SuiteError(source, "toml", str(err)) from None
+
+
+def check_keys(source: str, data: Mapping[str, Any], allowed: Iterable[str], where: str = "") -> None:
+    """Raise on the first key of ``data`` not in ``allowed``."""
+    allowed = list(allowed)
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        key = f"{where}.{unknown[0]}" if where else unknown[0]
+        raise SuiteError(source, key, f"unknown key; allowed: {allowed}")
+
+
+def is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def int_list(source: str, key: str, value: Any, *, minimum: int) -> tuple[int, ...]:
+    """One integer or a non-empty list of distinct integers, each ≥ ``minimum``."""
+    values = value if isinstance(value, list) else [value]
+    if not values or not all(is_int(v) for v in values):
+        raise SuiteError(source, key, f"expected integers, got {value!r}")
+    if any(v < minimum for v in values):
+        raise SuiteError(source, key, f"values must be ≥ {minimum}, got {value!r}")
+    if len(set(values)) != len(values):
+        raise SuiteError(source, key, f"repeated value in {value!r}")
+    return tuple(values)
+
+
+def positive_int(source: str, key: str, value: Any) -> int:
+    """A whole number ≥ 1."""
+    if not is_int(value) or value < 1:
+        raise SuiteError(source, key, f"expected a whole number ≥ 1, got {value!r}")
+    return int(value)
+
+
+def str_list(source: str, key: str, value: Any) -> list[str]:
+    """One string or a non-empty list of strings."""
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not values or not all(isinstance(v, str) and v for v in values):
+        raise SuiteError(source, key, f"expected a non-empty list of strings, got {value!r}")
+    return values
+
+
+def seeds(source: str, value: Any, key: str = "seeds") -> tuple[int, ...]:
+    """``5`` → 0..4; ``[42, 43]`` → themselves; ``{start = 1000, count = 30}`` → 1000..1029.
+
+    ``0`` or a negative count is an error (it would run nothing), as are repeats.
+    """
+    if is_int(value):
+        if value < 1:
+            raise SuiteError(source, key, f"a seed count must be ≥ 1, got {value!r}")
+        return tuple(range(value))
+    if isinstance(value, dict):
+        check_keys(source, value, ("start", "count"), key)
+        if set(value) != {"start", "count"}:
+            raise SuiteError(source, key, f"a seed table needs 'start' and 'count', got {value!r}")
+        start = int_list(source, f"{key}.start", value["start"], minimum=0)[0]
+        count = positive_int(source, f"{key}.count", value["count"])
+        return tuple(range(start, start + count))
+    return int_list(source, key, value, minimum=0)
+
+
+def task_list(source: str, value: Any, known: Iterable[str], key: str = "tasks") -> tuple[str, ...]:
+    """Task keys, each one of ``known``, none repeated."""
+    tasks = str_list(source, key, value)
+    known = list(known)
+    for task in tasks:
+        if task not in known:
+            raise SuiteError(source, key, f"unknown task {task!r}; choose from {known}")
+    if len(set(tasks)) != len(tasks):
+        raise SuiteError(source, key, f"a task is listed twice in {tasks!r}")
+    return tuple(tasks)
