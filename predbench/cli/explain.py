@@ -50,8 +50,10 @@ def register(app: typer.Typer) -> None:
             None, "--seed", min=0, help="Seed of the split and the predictor (suite: its first)."
         ),
         target: str = typer.Option("val_accuracy", "--target", help="Target column (no suite)."),
-        valid_only: bool = typer.Option(
-            False, "--valid-only/--all-cells", help="Pool of valid cells only (no suite)."
+        pool: str = typer.Option(
+            "valid",
+            "--pool",
+            help="Pool without --suite: valid, all, or either with +proxies (as in suites).",
         ),
         method: str = typer.Option(
             "auto", "--method", help="SHAP route: auto, tree (exact) or permutation."
@@ -87,8 +89,8 @@ def register(app: typer.Typer) -> None:
         from predbench.explain import ExplainSpec, ExplainStore
 
         console = Console(stderr=True)
-        runs = _select_runs(
-            suite_file, tasks, features, predictors, train_size, seed, target, valid_only
+        runs, suite_name = _select_runs(
+            suite_file, tasks, features, predictors, train_size, seed, target, pool
         )
         evals = _auto_or_int(max_evals, "--max-evals")
         rows = _auto_or_int(n_explain, "--n-explain")
@@ -108,13 +110,14 @@ def register(app: typer.Typer) -> None:
             for run in runs
         ]
         store = ExplainStore(store_path or DEFAULT_STORE)
+        store.set_suite(suite_name, "explain", [s.explain_id for s in specs])
         done = set() if force else store.done(s.explain_id for s in specs)
         todo = [s for s in specs if s.explain_id not in done]
         console.print(
             f"{len(specs)} explanation(s): {len(specs) - len(todo)} already in {store.path}, "
             f"{len(todo)} to compute"
         )
-        _compute(todo, store, jobs, console)
+        _compute(todo, store, jobs, console, suite_name)
         ids = [s.explain_id for s in specs]
         _show_and_export(store, ids, top, output, console)
 
@@ -141,8 +144,8 @@ def _select_runs(
     train_size: int | None,
     seed: int | None,
     target: str,
-    valid_only: bool,
-) -> list:
+    pool: str,
+) -> tuple[list, str]:
     from dataclasses import replace
 
     from predbench.evaluation import SuiteError, expand, load_suite, parse_suite, validate_suite
@@ -173,7 +176,7 @@ def _select_runs(
                 f"{[p.label for p in suite.predictors]})",
                 param_hint="--suite",
             )
-        return chosen
+        return chosen, suite.name
     missing = [
         name
         for name, value in (
@@ -197,16 +200,16 @@ def _select_runs(
         "predictors": list(predictors or []),
         "train_sizes": [train_size],
         "seeds": [seed if seed is not None else 0],
-        "valid_only": valid_only,
+        "pool": pool,
     }
     try:
         suite = parse_suite(data, "command line")
-        return expand(suite, validate_suite(suite))
+        return expand(suite, validate_suite(suite)), ADHOC_SUITE
     except SuiteError as err:
         raise typer.BadParameter(str(err).removeprefix("command line: ")) from None
 
 
-def _compute(todo: list, store, jobs: int, console) -> None:
+def _compute(todo: list, store, jobs: int, console, suite: str) -> None:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from predbench.explain import explain_run
@@ -228,7 +231,7 @@ def _compute(todo: list, store, jobs: int, console) -> None:
                 bar,
                 description=f"{run.task} {run.features} {run.predictor} n={run.train_size}",
             )
-            explanation, row = explain_run(spec, n_jobs=jobs)
+            explanation, row = explain_run(spec, n_jobs=jobs, suite=suite)
             store.add(explanation, row)
             progress.advance(bar)
 

@@ -98,7 +98,14 @@ def search_command(
         Path | None,
         typer.Option(help=f"DuckDB results file (default: the suite's, or {DEFAULT_STORE})."),
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes.")] = 1,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Run on an existing Dask scheduler, e.g. tcp://host:8786.")
+    ] = None,
+    dask_local: Annotated[
+        int | None,
+        typer.Option("--dask-local", min=1, help="Start a local Dask cluster of N workers."),
+    ] = None,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
 ) -> None:
     """Run search strategies on tabular benchmarks; store and summarize their trajectories.
@@ -114,6 +121,8 @@ def search_command(
     console = Console()
     if not console.is_terminal:
         console = Console(width=160)  # pipes and logs keep every column
+    if scheduler is not None and dask_local is not None:
+        raise _fail("give either --scheduler or --dask-local, not both")
     try:
         if suite is not None:
             if task or strategy:
@@ -149,7 +158,14 @@ def search_command(
             store_path = store or Path(DEFAULT_STORE)
         runs = spec.runs()
         results = SearchStore(store_path)
-        counts = run_suite(runs, results, n_jobs=jobs, progress=progress)
+        counts = run_suite(
+            runs,
+            results,
+            n_jobs=jobs,
+            scheduler=scheduler,
+            dask_workers=dask_local,
+            progress=progress,
+        )
     except (KeyError, ValueError, TypeError, FileNotFoundError) as exc:
         raise _fail(
             str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)

@@ -165,9 +165,22 @@ def aggregate(
                 **{c: group[c].iloc[0] for c in display},
                 **stats,
                 "failed": int(len(group) - len(ok)),
-                "constant": int(constant.fillna(False).astype(bool).sum()) if constant is not None else 0,
+                "constant": int(constant.fillna(False).astype(bool).sum())
+                if constant is not None
+                else 0,
                 "undefined": int(ok[metric].isna().sum()),
             }
         )
-    columns = [*by, *display, "mean", "std", "ci_low", "ci_high", "n", "failed", "constant", "undefined"]
+    columns = [
+        *by,
+        *display,
+        "mean",
+        "std",
+        "ci_low",
+        "ci_high",
+        "n",
+        "failed",
+        "constant",
+        "undefined",
+    ]
     return pd.DataFrame(rows, columns=columns)

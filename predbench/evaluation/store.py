@@ -28,7 +28,15 @@ import pandas as pd
 from featurizers.io import atomic_write
 from predbench.runs.store import DEFAULT_STORE, Store, StoreBusyError, transaction
 
-__all__ = ["COLUMNS", "DEFAULT_STORE", "KIND", "ResultsStore", "StoreBusyError", "to_markdown", "write_frame"]
+__all__ = [
+    "COLUMNS",
+    "DEFAULT_STORE",
+    "KIND",
+    "ResultsStore",
+    "StoreBusyError",
+    "to_markdown",
+    "write_frame",
+]
 
 #: Kind name of comparison runs in the suite membership table.
 KIND = "compare"

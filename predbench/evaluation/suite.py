@@ -479,11 +479,16 @@ def validate_suite(suite: Suite, validator: SuiteValidator | None = None) -> dic
         for i, entry in enumerate(suite.predictors):
             _check_predictor_columns(suite, validator, task, i, entry)
         feature_proxies = {
-            fs.spec: (tuple(proxies if fs.proxies is None else fs.proxies) if fs.uses_proxies else ())
+            fs.spec: (
+                tuple(proxies if fs.proxies is None else fs.proxies) if fs.uses_proxies else ()
+            )
             for fs in suite.all_feature_sets()
         }
         plans[task] = TaskPlan(
-            pool=pool, archs=archs, data=validator.fingerprint(task), feature_proxies=feature_proxies
+            pool=pool,
+            archs=archs,
+            data=validator.fingerprint(task),
+            feature_proxies=feature_proxies,
         )
     return plans
 

@@ -16,19 +16,14 @@ the explanation in the store, so explaining a suite again skips what is done.
 from __future__ import annotations
 
 import hashlib
-import json
-import time
 import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
-from importlib import metadata
 from typing import Any
 
-import numpy as np
-
-from predbench.evaluation.runspec import RunSpec, canonical_json
+from predbench.evaluation.runspec import RunSpec
 from predbench.explain._shap import DEFAULT_BACKGROUND_SIZE, Explanation, explain_model
+from predbench.runs.identity import canonical_json, library_versions
 
 
 @dataclass(frozen=True)
@@ -70,17 +65,14 @@ class ExplainSpec:
         return hashlib.sha256(canonical_json(self.settings()).encode()).hexdigest()[:20]
 
 
-@cache
 def explain_versions() -> str:
-    """JSON of the library versions of the results rows plus shap's."""
-    from predbench.evaluation.runner import library_versions
-
-    versions = json.loads(library_versions())
-    versions["shap"] = metadata.version("shap")
-    return canonical_json(versions)
+    """JSON of the library versions every stored run records (shap included)."""
+    return library_versions()
 
 
-def explain_run(spec: ExplainSpec, *, n_jobs: int = 1) -> tuple[Explanation, dict[str, Any]]:
+def explain_run(
+    spec: ExplainSpec, *, n_jobs: int = 1, suite: str | None = None
+) -> tuple[Explanation, dict[str, Any]]:
     """Refit the run's predictor and explain it on the run's test architectures.
 
     Parameters
@@ -90,6 +82,8 @@ def explain_run(spec: ExplainSpec, *, n_jobs: int = 1) -> tuple[Explanation, dic
     n_jobs
         Threads / processes for the SHAP computation (the fit itself uses the run's settings, so
         it reproduces the harness's model).
+    suite
+        Name of the suite the explanation was asked for (recorded for display).
 
     Returns
     -------
@@ -97,39 +91,20 @@ def explain_run(spec: ExplainSpec, *, n_jobs: int = 1) -> tuple[Explanation, dic
         The SHAP values, and the row describing them for the store (see
         :data:`predbench.explain.EXPLAIN_RUN_COLUMNS`).
     """
-    from predbench.evaluation.features import cached_pool, cached_table, cached_task
     from predbench.evaluation.metrics import compute_metrics
-    from predbench.evaluation.splits import pool_fingerprint, split
-    from predbench.predictors import make_predictor
+    from predbench.evaluation.runner import fit_run
 
     run = spec.run
-    proxies = tuple(json.loads(run.pool_proxies))
-    pool = cached_pool(run.task, run.target, proxies, run.valid_only)
-    if len(pool) != run.pool_size or pool_fingerprint(pool) != run.pool_hash:
-        raise RuntimeError(
-            f"the pool of {run.task} here ({len(pool)} archs, {pool_fingerprint(pool)}) is not the "
-            f"one run {run.run_id} was planned on ({run.pool_size}, {run.pool_hash})"
-        )
-    table = cached_table(run.task, run.target, proxies, run.valid_only, run.features)
-    target = cached_task(run.task).targets[run.target]
-    train, test = split(pool, run.train_size, run.seed, run.test_size)
-    X_train, X_test = table.loc[train], table.loc[test]
-    y_train = target.loc[train].to_numpy(dtype=np.float64)
-    y_test = target.loc[test].to_numpy(dtype=np.float64)
-
-    predictor = make_predictor(run.predictor_name, **run.predictor_params())
-    if "random_state" in predictor.get_params():
-        predictor.set_params(random_state=run.seed)
+    fitted = fit_run(run)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter of GP/MLP, as in the harness
-        start = time.perf_counter()
-        predictor.fit(X_train, y_train)
-        fit_seconds = time.perf_counter() - start
-        metrics = compute_metrics(y_test, predictor.predict(X_test), top_k=run.top_k)
+        metrics = compute_metrics(
+            fitted.y_test, fitted.predictor.predict(fitted.X_test), top_k=run.top_k
+        )
         explanation = explain_model(
-            predictor,
-            X_test,
-            background=X_train,
+            fitted.predictor,
+            fitted.X_test,
+            background=fitted.X_train,
             method=spec.method,
             background_size=spec.background_size,
             n_explain=spec.n_explain,
@@ -137,20 +112,27 @@ def explain_run(spec: ExplainSpec, *, n_jobs: int = 1) -> tuple[Explanation, dic
             n_jobs=n_jobs,
             random_state=run.seed,
         )
+    fit_seconds = fitted.fit_seconds
+    test = fitted.X_test.index
     settings = explanation.settings
     row = {
         "explain_id": spec.explain_id,
         "run_id": run.run_id,
-        "suite": run.suite,
+        "suite": suite,
         "task": run.task,
         "target": run.target,
         "features": run.features,
         "predictor": run.predictor,
         "predictor_name": run.predictor_name,
         "params": run.params,
+        "predictor_config": run.predictor_config,
+        "condition_id": run.condition_id,
+        "series_id": run.series_id,
         "train_size": run.train_size,
         "seed": run.seed,
-        "valid_only": run.valid_only,
+        "pool": run.pool,
+        "pool_size": run.pool_size,
+        "run_settings": canonical_json(run.settings()),
         "method": explanation.method,
         "requested_method": spec.method,
         "background_size": settings.get("background_size"),

@@ -31,9 +31,9 @@ from typing import Any
 import pandas as pd
 
 from featurizers.io import atomic_write
-from predbench.evaluation.store import DEFAULT_STORE, ResultsStore
 from predbench.explain._importance import family_importance, feature_importance
 from predbench.explain._shap import Explanation
+from predbench.runs.store import DEFAULT_STORE, Store, transaction
 
 #: Column → DuckDB type of ``explain_runs``.
 EXPLAIN_RUN_COLUMNS: dict[str, str] = {
@@ -46,9 +46,14 @@ EXPLAIN_RUN_COLUMNS: dict[str, str] = {
     "predictor": "VARCHAR",
     "predictor_name": "VARCHAR",
     "params": "VARCHAR",
+    "predictor_config": "VARCHAR",
+    "condition_id": "VARCHAR",
+    "series_id": "VARCHAR",
     "train_size": "INTEGER",
     "seed": "BIGINT",
-    "valid_only": "BOOLEAN",
+    "pool": "VARCHAR",
+    "pool_size": "INTEGER",
+    "run_settings": "VARCHAR",
     "method": "VARCHAR",
     "requested_method": "VARCHAR",
     "background_size": "INTEGER",
@@ -88,11 +93,15 @@ _TABLES = {
     "explain_importance": IMPORTANCE_TABLE_COLUMNS,
     "explain_families": FAMILY_TABLE_COLUMNS,
 }
-
-
-def _has_table(con: Any, name: str) -> bool:
-    query = "SELECT count(*) FROM information_schema.tables WHERE table_name = ?"
-    return bool(con.execute(query, [name]).fetchone()[0])
+#: Kind name of explanations in the suite membership table.
+KIND = "explain"
+Store.register_tables(
+    KIND,
+    "".join(
+        f"CREATE TABLE IF NOT EXISTS {name} ({', '.join(f'{c} {t}' for c, t in columns.items())});\n"
+        for name, columns in _TABLES.items()
+    ),
+)
 
 
 def values_frame(explanation: Explanation) -> pd.DataFrame:
@@ -104,8 +113,8 @@ def values_frame(explanation: Explanation) -> pd.DataFrame:
     return frame.reset_index()
 
 
-class ExplainStore:
-    """Explanations kept beside the harness's results (same DuckDB file).
+class ExplainStore(Store):
+    """Explanations kept beside the harness's results (same DuckDB file, same store base).
 
     Parameters
     ----------
@@ -113,21 +122,13 @@ class ExplainStore:
         The results store (``results/predbench.duckdb`` by default).
     """
 
-    def __init__(self, path: str | os.PathLike[str] = DEFAULT_STORE):
-        self.path = Path(path)
-        self._results = ResultsStore(self.path)
+    def __init__(self, path: str | os.PathLike[str] = DEFAULT_STORE, lock_timeout: float = 120.0):
+        super().__init__(path, lock_timeout)
 
     @property
     def values_dir(self) -> Path:
         """Folder of the per-explanation Parquet files."""
         return self.path.parent / f"{self.path.stem}.shap"
-
-    def _write_connection(self) -> Any:
-        # The harness store's connection retries while another process holds the file lock.
-        return self._results.connect()
-
-    def _read_connection(self) -> Any:
-        return self._results.connect(read_only=True)
 
     # ---------------------------------------------------------------------------- writes
     def add(self, explanation: Explanation, row: dict[str, Any]) -> None:
@@ -141,9 +142,7 @@ class ExplainStore:
         atomic_write(target, lambda tmp: values_frame(explanation).to_parquet(tmp, index=False))
         record = {c: row.get(c) for c in EXPLAIN_RUN_COLUMNS}
         record["values_file"] = target.name
-        runs = pd.DataFrame([record], columns=list(EXPLAIN_RUN_COLUMNS)).astype(
-            {"valid_only": "boolean"}
-        )
+        runs = pd.DataFrame([record], columns=list(EXPLAIN_RUN_COLUMNS))
         importance = feature_importance(explanation).assign(explain_id=explain_id)
         families = family_importance(explanation).assign(explain_id=explain_id)
         frames = {
@@ -151,22 +150,13 @@ class ExplainStore:
             "explain_importance": importance[list(IMPORTANCE_TABLE_COLUMNS)],
             "explain_families": families[list(FAMILY_TABLE_COLUMNS)],
         }
-        with self._write_connection() as con:
-            for name, columns in _TABLES.items():
-                spec = ", ".join(f"{c} {t}" for c, t in columns.items())
-                con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({spec})")
-            con.execute("BEGIN TRANSACTION")
-            try:
-                for name, frame in frames.items():
-                    con.execute(f"DELETE FROM {name} WHERE explain_id = ?", [explain_id])
-                    con.register("incoming", frame)
-                    cols = ", ".join(frame.columns)
-                    con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM incoming")
-                    con.unregister("incoming")
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        with self.connect() as con, transaction(con):
+            for name, frame in frames.items():
+                con.execute(f"DELETE FROM {name} WHERE explain_id = ?", [explain_id])
+                con.register("incoming", frame)
+                cols = ", ".join(frame.columns)
+                con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM incoming")
+                con.unregister("incoming")
 
     # ----------------------------------------------------------------------------- reads
     def done(self, explain_ids: Iterable[str] | None = None) -> set[str]:
@@ -176,17 +166,19 @@ class ExplainStore:
         return ids if explain_ids is None else ids & set(explain_ids)
 
     def _read(self, table: str, where: str = "", args: Sequence[Any] = ()) -> pd.DataFrame:
-        columns = list(_TABLES[table])
-        if not self.path.exists():
-            return pd.DataFrame(columns=columns)
-        with self._read_connection() as con:
-            if not _has_table(con, table):
-                return pd.DataFrame(columns=columns)
-            return con.execute(f"SELECT * FROM {table} {where}", list(args)).df()
+        frame = self.read(f"SELECT * FROM {table} {where}", args, tables=[table])
+        return pd.DataFrame(columns=list(_TABLES[table])) if frame is None else frame
+
+    def _suite_filter(self, suite: str | None, column: str) -> tuple[str, list[Any]]:
+        """``WHERE`` restricting to the explanations suite ``suite`` named when it last ran."""
+        if suite is None:
+            return "", []
+        ids = self.suite_runs(suite, KIND) or []
+        return f"WHERE list_contains(?::VARCHAR[], {column})", [ids]
 
     def runs(self, *, suite: str | None = None) -> pd.DataFrame:
         """Every stored explanation (or those of one suite), one row each."""
-        where, args = ("WHERE suite = ?", [suite]) if suite is not None else ("", [])
+        where, args = self._suite_filter(suite, "explain_id")
         return self._read(
             "explain_runs",
             where + " ORDER BY task, features, predictor, train_size, seed",
@@ -202,20 +194,22 @@ class ExplainStore:
         return self._joined("explain_families", suite, "mean_abs_shap DESC")
 
     def _joined(self, table: str, suite: str | None, order: str) -> pd.DataFrame:
-        keys = "r.suite, r.task, r.target, r.features, r.predictor, r.train_size, r.seed, r.method"
-        columns = ["suite", "task", "target", "features", "predictor", "train_size", "seed"]
-        if not self.path.exists():
-            return pd.DataFrame(columns=[*columns, "method", *_TABLES[table]])
-        with self._read_connection() as con:
-            if not (_has_table(con, table) and _has_table(con, "explain_runs")):
-                return pd.DataFrame(columns=[*columns, "method", *_TABLES[table]])
-            where, args = ("WHERE r.suite = ?", [suite]) if suite is not None else ("", [])
-            return con.execute(
-                f"SELECT {keys}, t.* FROM {table} t JOIN explain_runs r USING (explain_id) "
-                f"{where} ORDER BY r.task, r.features, r.predictor, r.train_size, r.seed, "
-                f"t.explain_id, t.{order}",
-                args,
-            ).df()
+        keys = (
+            "r.task, r.target, r.features, r.predictor, r.condition_id, r.series_id, "
+            "r.pool, r.run_settings, r.train_size, r.seed, r.method"
+        )
+        where, args = self._suite_filter(suite, "r.explain_id")
+        frame = self.read(
+            f"SELECT {keys}, t.* FROM {table} t JOIN explain_runs r USING (explain_id) "
+            f"{where} ORDER BY r.task, r.features, r.predictor, r.train_size, r.seed, "
+            f"t.explain_id, t.{order}",
+            args,
+            tables=[table, "explain_runs"],
+        )
+        if frame is None:
+            columns = ["task", "target", "features", "predictor", "train_size", "seed", "method"]
+            return pd.DataFrame(columns=[*columns, *_TABLES[table]])
+        return frame
 
     def values(self, explain_id: str, features: Sequence[str] | None = None) -> pd.DataFrame:
         """SHAP values and feature values of one explanation (only ``features`` when given).

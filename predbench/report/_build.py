@@ -429,7 +429,7 @@ def _settings_section(data: ReportData) -> Section:
         section.add("<h3>Predictor runs</h3>")
         rows = []
         frame = results.assign(target=results["target"] if "target" in results else "val_accuracy")
-        group_keys = ["suite", "task", "target"] if "suite" in frame.columns else ["task", "target"]
+        group_keys = [c for c in ("task", "target", "pool", "pool_size") if c in frame.columns]
         for key, group in frame.groupby(group_keys, sort=False, dropna=False):
             key = key if isinstance(key, tuple) else (key,)
             row = dict(zip(group_keys, key, strict=True))
@@ -442,7 +442,7 @@ def _settings_section(data: ReportData) -> Section:
                     ),
                     "seeds": f"{group['seed'].nunique()} ({int(group['seed'].min())}–{int(group['seed'].max())})",
                     "test archs": _test_text(group),
-                    "valid cells only": _flag(group, "valid_only"),
+                    "n per cell": _n_text(group),
                     "runs ok": int((group["status"] == "ok").sum())
                     if "status" in group
                     else len(group),
@@ -511,7 +511,7 @@ def _settings_section(data: ReportData) -> Section:
         sr = data.search_runs
         cols = [
             c
-            for c in ("suite", "task", "strategy", "budget", "objectives", "domain_size")
+            for c in ("task", "strategy", "budget", "objectives", "domain", "domain_size")
             if c in sr
         ]
         overview = sr.groupby(cols, sort=False, dropna=False).size().rename("seeds").reset_index()
@@ -535,16 +535,13 @@ def _test_text(group: pd.DataFrame) -> str:
     return ""
 
 
-def _flag(group: pd.DataFrame, column: str) -> str:
-    if column not in group:
+def _n_text(group: pd.DataFrame) -> str:
+    """Seeds per condition: one number, or the range when conditions differ."""
+    if "condition_id" not in group:
         return ""
-    values = group[column].dropna().unique()
-    return (
-        "yes" if len(values) == 1 and bool(values[0]) else ("no" if len(values) == 1 else "mixed")
-    )
-
-
-# ------------------------------------------------------------------------------- building
+    counts = group.groupby("condition_id").size()
+    low, high = int(counts.min()), int(counts.max())
+    return f"{low}" if low == high else f"{low}–{high}"
 
 
 def build_report(data: ReportData, *, title: str = "predbench report") -> str:

@@ -91,43 +91,38 @@ def task_label(task: str, target: Any = None) -> str:
     return str(task) if target == "val_accuracy" else f"{task} · {target}"
 
 
-def _has_tables(path: Path, names: Sequence[str]) -> bool:
-    import duckdb
-
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        found = {
-            r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
-        }
-    finally:
-        con.close()
-    return all(n in found for n in names)
-
-
 def load_report_data(
     store: str | Path,
     *,
     suites: Sequence[str] = (),
     search_stores: Sequence[str | Path] = (),
 ) -> ReportData:
-    """Read results, explanations and search trajectories from DuckDB stores.
+    """Read results, explanations and search trajectories through the stores' APIs.
+
+    Labels are made unique per condition (:mod:`predbench.runs.labels`), so no figure or table
+    averages runs of different settings under one name.
 
     Parameters
     ----------
     store
         The results store (``runs`` and ``explain_*`` tables; may also hold search tables).
     suites
-        Keep only rows of these suite names (results, explanations and search runs alike).
+        Keep only what these suites named when they last ran (comparison, explanation and search
+        suites alike; a suite's runs include those it reused from other suites).
     search_stores
-        Further DuckDB files holding ``search_runs`` / ``search_trajectories``.
+        Further store files holding search runs.
 
     Raises
     ------
     FileNotFoundError
         ``store`` or a search store does not exist.
+    KeyError
+        A suite name none of the stores knows.
     """
     from predbench.evaluation import ResultsStore
+    from predbench.evaluation.tables import labelled
     from predbench.explain import ExplainStore
+    from predbench.search._store import SearchStore
 
     store = Path(store)
     if not store.exists():
@@ -135,58 +130,97 @@ def load_report_data(
             f"no results store at {store}; run a suite first (it creates the file) or pass the "
             "store's path"
         )
-    results = ResultsStore(store).frame()
+    results_store = ResultsStore(store)
     explain = ExplainStore(store)
-    explain_runs, importance, families = explain.runs(), explain.importance(), explain.families()
-    searches = []
-    for path in [store, *map(Path, search_stores)]:
+    paths = [store, *map(Path, search_stores)]
+    for path in paths:
         if not path.exists():
             raise FileNotFoundError(f"no search store at {path}")
-        if _has_tables(path, ("search_runs", "search_trajectories")):
-            searches.append(path)
-    search_runs, trajectories = _read_search(searches)
+    searches = [SearchStore(p) for p in dict.fromkeys(paths)]
+    searches = [s for s in searches if s.has_tables("search_runs", "search_trajectories")]
     if suites:
-        wanted = set(suites)
-        results = results[results["suite"].isin(wanted)]
-        explain_runs = explain_runs[explain_runs["suite"].isin(wanted)]
-        importance = importance[importance["suite"].isin(wanted)]
-        families = families[families["suite"].isin(wanted)]
-        if not search_runs.empty:
-            keep = search_runs["suite"].isin(wanted)
-            trajectories = trajectories[trajectories["run_id"].isin(search_runs["run_id"][keep])]
-            search_runs = search_runs[keep]
+        known = set()
+        for s in [results_store, explain, *searches]:
+            known |= set(s.suites())
+        unknown = [name for name in suites if name not in known]
+        if unknown:
+            raise KeyError(
+                f"no suite named {unknown} in {', '.join(str(p) for p in paths)}; "
+                f"the stores hold {sorted(known)}"
+            )
+    results = _members(
+        results_store.frame(),
+        "run_id",
+        [results_store.suite_runs(name, "compare") for name in suites],
+    )
+    explain_runs = _members(
+        explain.runs(), "explain_id", [explain.suite_runs(name, "explain") for name in suites]
+    )
+    keep = set(explain_runs["explain_id"])
+    importance = explain.importance()
+    importance = importance[importance["explain_id"].isin(keep)]
+    families = explain.families()
+    families = families[families["explain_id"].isin(keep)]
+    search_runs, trajectories = _read_search(searches, suites)
     return ReportData(
-        results=results.reset_index(drop=True),
+        results=labelled(results).reset_index(drop=True),
         explain_runs=explain_runs.reset_index(drop=True),
-        importance=importance.reset_index(drop=True),
+        importance=_explain_labels(importance).reset_index(drop=True),
         families=families.reset_index(drop=True),
         search_runs=search_runs.reset_index(drop=True),
         trajectories=trajectories.reset_index(drop=True),
         shap_values=explain.values,
-        sources=tuple(str(p) for p in dict.fromkeys([store, *searches])),
+        sources=tuple(str(s.path) for s in [results_store, *searches]),
         suites=tuple(suites),
     )
 
 
-def _read_search(paths: Sequence[Path]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    import duckdb
+def _members(frame: pd.DataFrame, key: str, lists: Sequence[list[str] | None]) -> pd.DataFrame:
+    """Rows whose ``key`` one of the suites' member lists holds (no suites: every row)."""
+    if not lists:
+        return frame
+    wanted = {i for ids in lists for i in ids or ()}
+    return frame[frame[key].isin(wanted)]
+
+
+def _explain_labels(importance: pd.DataFrame) -> pd.DataFrame:
+    from predbench.runs.labels import unique_labels
+
+    if importance.empty or "series_id" not in importance.columns:
+        return importance
+    labels = unique_labels(
+        importance,
+        label="predictor",
+        key="series_id",
+        settings="run_settings",
+        scope=("task", "target", "features"),
+        drop=("seed", "train_size"),
+    )
+    return importance.assign(predictor=labels)
+
+
+def _read_search(stores: Sequence[Any], suites: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Search runs and trajectories of ``stores``, strategy labels unique per condition."""
+    from predbench.runs.labels import unique_labels
 
     runs, trajectories = [], []
-    for path in paths:
-        con = duckdb.connect(str(path), read_only=True)
-        try:
-            runs.append(con.execute("SELECT * FROM search_runs").df())
-            trajectories.append(
-                con.execute(
-                    "SELECT r.task, r.strategy, r.seed, r.objectives, t.* FROM search_trajectories t "
-                    "JOIN search_runs r USING (run_id) ORDER BY r.task, r.strategy, r.seed, t.query"
-                ).df()
-            )
-        finally:
-            con.close()
+    for store in stores:
+        ids = None
+        if suites:
+            ids = [i for name in suites for i in store.suite_run_ids(name) or ()]
+        runs.append(store.runs(ids))
+        trajectories.append(store.trajectories(ids))
     if not runs:
         return pd.DataFrame(), pd.DataFrame()
-    return pd.concat(runs, ignore_index=True), pd.concat(trajectories, ignore_index=True)
+    runs_frame = pd.concat(runs, ignore_index=True).drop_duplicates("run_id")
+    traj = pd.concat(trajectories, ignore_index=True).drop_duplicates(["run_id", "query"])
+    if runs_frame.empty:
+        return runs_frame, traj
+    labels = unique_labels(runs_frame, label="strategy", key="condition_id", scope=("task",))
+    runs_frame = runs_frame.assign(strategy=labels)
+    label_of = dict(zip(runs_frame["run_id"], labels, strict=True))
+    traj = traj.assign(strategy=traj["run_id"].map(label_of))
+    return runs_frame, traj
 
 
 def versions_table(*frames: pd.DataFrame) -> pd.DataFrame:

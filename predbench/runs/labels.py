@@ -34,6 +34,10 @@ MAX_SHOWN = 3
 
 def _short(value: Any, width: int = 24) -> str:
     text = value if isinstance(value, str) else json.dumps(value, default=str)
+    # A pool's long proxy list reads better as its count: all+proxies[13].
+    if text.count(",") >= 3 and "[" in text and text.endswith("]"):
+        head, _, names = text[:-1].partition("[")
+        text = f"{head}[{names.count(',') + 1}]"
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -43,14 +47,19 @@ def describe_difference(settings: Sequence[dict[str, Any]]) -> list[str]:
     keys = sorted({k for f in flat for k in f} - HIDDEN)
     differing = [k for k in keys if len({json.dumps(f.get(k), default=str) for f in flat}) > 1]
     primary = [
-        k for k in differing if not (k.split(".")[0] in DERIVED and DERIVED[k.split(".")[0]] in differing)
+        k
+        for k in differing
+        if not (k.split(".")[0] in DERIVED and DERIVED[k.split(".")[0]] in differing)
     ]
     shown = primary or differing
     if "predictor_config" in shown and any(k.startswith("params.") for k in shown):
         shown = [k for k in shown if k != "predictor_config"]
     parts = []
     for f in flat:
-        items = [f"{k.removeprefix('params.').removeprefix('strategy.')}={_short(f.get(k))}" for k in shown]
+        items = [
+            f"{k.removeprefix('params.').removeprefix('strategy.')}={_short(f.get(k))}"
+            for k in shown
+        ]
         extra = len(items) - MAX_SHOWN
         parts.append(", ".join(items[:MAX_SHOWN]) + (f", +{extra} more" if extra > 0 else ""))
     return parts
@@ -102,5 +111,7 @@ def unique_labels(
             parsed.append({n: v for n, v in values.items() if n not in set(drop)})
         for k, extra in zip(keys, describe_difference(parsed), strict=True):
             rows = group.index[group[key] == k]
-            result.loc[rows] = f"{base.loc[rows[0]]} · {extra}" if extra else f"{base.loc[rows[0]]} · {k[:8]}"
+            result.loc[rows] = (
+                f"{base.loc[rows[0]]} · {extra}" if extra else f"{base.loc[rows[0]]} · {k[:8]}"
+            )
     return result

@@ -159,9 +159,7 @@ class Store:
                     f"`mv {self.path} {self.path}.v0.1`) and rerun the suites into a new store."
                 )
             return
-        row = con.execute(
-            f"SELECT value FROM {META_TABLE} WHERE key = 'schema_version'"
-        ).fetchone()
+        row = con.execute(f"SELECT value FROM {META_TABLE} WHERE key = 'schema_version'").fetchone()
         version = int(row[0]) if row else SCHEMA_VERSION
         if version != SCHEMA_VERSION:
             raise StoreVersionError(
@@ -178,7 +176,9 @@ class Store:
         with self.connect(read_only=True) as con:
             return set(names) <= table_names(con)
 
-    def read(self, sql: str, params: Sequence[Any] = (), *, tables: Sequence[str] = ()) -> pd.DataFrame:
+    def read(
+        self, sql: str, params: Sequence[Any] = (), *, tables: Sequence[str] = ()
+    ) -> pd.DataFrame:
         """Rows of a parameterized query; ``None`` when the file or one of ``tables`` is missing."""
         if not self.path.exists():
             return None  # type: ignore[return-value]
@@ -207,7 +207,9 @@ class Store:
                 f"DELETE FROM {MEMBERSHIP_TABLE} WHERE suite = ? AND kind = ?", [suite, kind]
             )
             con.register("members", frame)
-            con.execute(f"INSERT INTO {MEMBERSHIP_TABLE} SELECT suite, kind, run_id, position FROM members")
+            con.execute(
+                f"INSERT INTO {MEMBERSHIP_TABLE} SELECT suite, kind, run_id, position FROM members"
+            )
             con.unregister("members")
 
     def suite_runs(self, suite: str, kind: str) -> list[str] | None:

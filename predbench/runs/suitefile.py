@@ -43,7 +43,9 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         raise SuiteError(source, "toml", str(err)) from None
 
 
-def check_keys(source: str, data: Mapping[str, Any], allowed: Iterable[str], where: str = "") -> None:
+def check_keys(
+    source: str, data: Mapping[str, Any], allowed: Iterable[str], where: str = ""
+) -> None:
     """Raise on the first key of ``data`` not in ``allowed``."""
     allowed = list(allowed)
     unknown = sorted(set(data) - set(allowed))
@@ -78,7 +80,11 @@ def positive_int(source: str, key: str, value: Any) -> int:
 def str_list(source: str, key: str, value: Any) -> list[str]:
     """One string or a non-empty list of strings."""
     values = [value] if isinstance(value, str) else value
-    if not isinstance(values, list) or not values or not all(isinstance(v, str) and v for v in values):
+    if (
+        not isinstance(values, list)
+        or not values
+        or not all(isinstance(v, str) and v for v in values)
+    ):
         raise SuiteError(source, key, f"expected a non-empty list of strings, got {value!r}")
     return values
 

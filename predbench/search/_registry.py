@@ -12,11 +12,11 @@ hashes.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from predbench.runs.identity import digest
 from predbench.search._bananas import Bananas
 from predbench.search._base import Strategy
 from predbench.search._evolution import RegularizedEvolution
@@ -70,7 +70,7 @@ STRATEGY_KEYS: tuple[str, ...] = (
 GUIDED: frozenset[str] = frozenset({"fa-ga", "bananas", "parego"})
 
 #: Run-identity schema version: bump when a change makes old stored runs incomparable.
-RUN_SCHEMA: int = 1
+RUN_SCHEMA: int = 2
 
 
 def strategy_name(name: str) -> str:
@@ -160,7 +160,9 @@ class StrategySpec:
             return self.name
         if self.proxy:
             return f"{self.name}[{self.proxy}]"
-        predictor = Path(self.predictor).stem if self.is_pretrained else self.predictor
+        # A pre-trained file is named with its suffix: ``bananas[xgb.skops/path]`` is never the
+        # label of the online ``xgb`` surrogate, ``bananas[xgb/path]``.
+        predictor = Path(self.predictor).name if self.is_pretrained else self.predictor
         return f"{self.name}[{predictor}/{self.features or 'path'}]"
 
     def settings(self) -> dict[str, Any]:
@@ -274,10 +276,9 @@ def _import_regressor(spec: str, params: dict[str, Any]) -> Any:
 def _file_digest(path: Path) -> str:
     if not path.is_file():
         raise FileNotFoundError(f"no predictor file at {path}")
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def run_id(settings: dict[str, Any]) -> str:
-    """Identity of a run: sha256 of its canonical JSON settings (first 16 hex digits)."""
-    text = json.dumps({"schema": RUN_SCHEMA, **settings}, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    """Identity of a run: sha256 of its canonical JSON settings (first 20 hex digits)."""
+    return digest({"schema": RUN_SCHEMA, **settings}, 20)

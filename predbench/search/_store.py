@@ -1,50 +1,52 @@
-"""Search trajectories in a DuckDB file, one finished run at a time.
+"""Search trajectories in the store, one finished run at a time.
 
-Two tables beside the comparison results' ``runs`` table (by default in the same file,
-:data:`predbench.evaluation.store.DEFAULT_STORE`); connections come from the results store
-(:class:`~predbench.evaluation.store.ResultsStore`), so both share its lock handling: a writer that
-finds the file locked by another ``predbench`` process waits and retries instead of failing.
+Two thin tables on the store base (:class:`predbench.runs.Store`, by default the comparison
+results' file :data:`~predbench.runs.store.DEFAULT_STORE`), which gives them its lock-retrying
+connections, schema version and suite membership:
 
 ``search_runs``
-    One row per finished run: ``run_id`` (hash of its settings), suite, task, strategy label,
-    seed, budget, objectives, the settings as JSON, versions, timings, and the run's summary
-    (final best value, hypervolume).
+    One row per finished run: ``run_id`` (hash of its settings), ``condition_id`` (the settings
+    without the seed: the runs a summary may pool), task, strategy label, seed, budget,
+    objectives, the settings as JSON, versions, timings, and the run's summary (final best value,
+    hypervolume).
 ``search_trajectories``
     One row per query of a run (see :mod:`._run` for the columns), keyed by ``(run_id, query)``.
 
 A run is written in **one transaction** (its trajectory rows and its run row together), only once
 it has finished. An interrupted suite therefore leaves only whole runs behind, and re-running it
-skips exactly the run ids already present: nothing lost, nothing duplicated. The connection is
-opened per operation and closed at once, so other processes can use the file between writes.
+skips exactly the run ids already present: nothing lost, nothing duplicated.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from predbench.evaluation.store import DEFAULT_STORE, ResultsStore
+from predbench.runs.identity import canonical_json
+from predbench.runs.store import DEFAULT_STORE, Store, transaction
 
 RUNS_TABLE = "search_runs"
 TRAJECTORIES_TABLE = "search_trajectories"
+#: Kind name of search runs in the suite membership table.
+KIND = "search"
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS {RUNS_TABLE} (
     run_id VARCHAR PRIMARY KEY,
-    suite VARCHAR,
+    condition_id VARCHAR NOT NULL,
     task VARCHAR NOT NULL,
     strategy VARCHAR NOT NULL,
     seed BIGINT NOT NULL,
     budget INTEGER NOT NULL,
     objectives VARCHAR NOT NULL,
+    domain VARCHAR,
     domain_size INTEGER,
+    data VARCHAR,
     settings VARCHAR NOT NULL,
     versions VARCHAR,
     n_queries INTEGER NOT NULL,
@@ -68,6 +70,7 @@ CREATE TABLE IF NOT EXISTS {TRAJECTORIES_TABLE} (
     PRIMARY KEY (run_id, query)
 );
 """
+Store.register_tables(KIND, _SCHEMA)
 
 _TRAJECTORY_COLUMNS = (
     "run_id",
@@ -84,68 +87,55 @@ _TRAJECTORY_COLUMNS = (
 )
 
 
-class SearchStore:
-    """The DuckDB file holding search runs and trajectories.
+class SearchStore(Store):
+    """The search tables of a store file (see the module docstring).
 
     Parameters
     ----------
     path
-        The ``.duckdb`` file (created with its folder on first write); it may be the comparison
+        The ``.duckdb`` file (created with its folder on first write); by default the comparison
         results' file.
     lock_timeout
         Seconds to keep retrying while another process holds the file.
     """
 
     def __init__(self, path: str | os.PathLike[str] = DEFAULT_STORE, lock_timeout: float = 120.0):
-        self.path = Path(path)
-        self.lock_timeout = lock_timeout
-
-    @contextmanager
-    def _connect(self, read_only: bool = False) -> Iterator[Any]:
-        results = ResultsStore(self.path, lock_timeout=self.lock_timeout)
-        with results.connect(read_only=read_only) as con:
-            if not read_only:
-                con.execute(_SCHEMA)
-            yield con
-
-    def _has_tables(self, con: Any) -> bool:
-        names = {
-            r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
-        }
-        return RUNS_TABLE in names and TRAJECTORIES_TABLE in names
+        super().__init__(path, lock_timeout)
 
     # ---------------------------------------------------------------- reads
     def done_run_ids(self) -> set[str]:
         """Ids of every finished run in the file (empty when the file does not exist)."""
-        if not self.path.exists():
-            return set()
-        with self._connect(read_only=True) as con:
-            if not self._has_tables(con):
-                return set()
-            return {r[0] for r in con.execute(f"SELECT run_id FROM {RUNS_TABLE}").fetchall()}
+        return self.ids_in(RUNS_TABLE)
 
-    def runs(self) -> pd.DataFrame:
-        """Every finished run (one row each)."""
-        return self._read(f"SELECT * FROM {RUNS_TABLE} ORDER BY task, strategy, seed")
-
-    def trajectories(self, run_ids: Sequence[str] | None = None) -> pd.DataFrame:
-        """Trajectory rows joined with their run's task, strategy and seed."""
-        where = ""
-        if run_ids is not None:
-            ids = ", ".join("'" + r.replace("'", "''") + "'" for r in run_ids)
-            where = f"WHERE t.run_id IN ({ids})" if ids else "WHERE FALSE"
+    def runs(self, run_ids: Sequence[str] | None = None) -> pd.DataFrame:
+        """Finished runs (one row each; those of ``run_ids`` when given)."""
+        where, params = _ids_filter("run_id", run_ids)
         return self._read(
-            f"SELECT r.task, r.strategy, r.seed, t.* FROM {TRAJECTORIES_TABLE} t "
-            f"JOIN {RUNS_TABLE} r USING (run_id) {where} ORDER BY r.task, r.strategy, r.seed, t.query"
+            f"SELECT * FROM {RUNS_TABLE} {where} ORDER BY task, strategy, seed", params
         )
 
-    def _read(self, sql: str) -> pd.DataFrame:
+    def trajectories(self, run_ids: Sequence[str] | None = None) -> pd.DataFrame:
+        """Trajectory rows joined with their run's task, strategy, seed, objectives and
+        condition."""
+        where, params = _ids_filter("t.run_id", run_ids)
+        return self._read(
+            f"SELECT r.task, r.strategy, r.seed, r.objectives, r.condition_id, t.* "
+            f"FROM {TRAJECTORIES_TABLE} t JOIN {RUNS_TABLE} r USING (run_id) {where} "
+            "ORDER BY r.task, r.strategy, r.seed, t.query",
+            params,
+        )
+
+    def suite_run_ids(self, suite: str) -> list[str] | None:
+        """Run ids the search suite ``suite`` named when it last ran (``None``: never ran)."""
+        return self.suite_runs(suite, KIND)
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         if not self.path.exists():
             raise FileNotFoundError(f"no search results at {self.path}")
-        with self._connect(read_only=True) as con:
-            if not self._has_tables(con):
-                raise ValueError(f"{self.path} holds no search results (no {RUNS_TABLE} table)")
-            return con.execute(sql).df()
+        frame = self.read(sql, params, tables=[RUNS_TABLE, TRAJECTORIES_TABLE])
+        if frame is None:
+            raise ValueError(f"{self.path} holds no search results (no {RUNS_TABLE} table)")
+        return frame
 
     # --------------------------------------------------------------- writes
     def write_run(self, run: dict[str, Any], trajectory: pd.DataFrame) -> None:
@@ -172,44 +162,47 @@ class SearchStore:
         final_hv = rows["hypervolume"].iloc[-1] if len(rows) else np.nan
         record = {
             "run_id": run["run_id"],
-            "suite": run.get("suite"),
+            "condition_id": run["condition_id"],
             "task": run["task"],
             "strategy": run["strategy"],
             "seed": int(run["seed"]),
             "budget": int(run["budget"]),
             "objectives": ",".join(run["objectives"]),
+            "domain": run.get("domain"),
             "domain_size": run.get("domain_size"),
-            "settings": json.dumps(run["settings"], sort_keys=True, default=str),
+            "data": run.get("data"),
+            "settings": canonical_json(run["settings"]),
             "versions": json.dumps(run.get("versions", {}), sort_keys=True),
             "n_queries": len(rows),
             "final_best_value": float(rows["best_value"].iloc[-1]) if len(rows) else None,
             "final_hypervolume": None if pd.isna(final_hv) else float(final_hv),
             "seconds": run.get("seconds"),
         }
-        with self._connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                con.execute(f"DELETE FROM {TRAJECTORIES_TABLE} WHERE run_id = ?", [run["run_id"]])
-                con.execute(f"DELETE FROM {RUNS_TABLE} WHERE run_id = ?", [run["run_id"]])
-                con.register("new_rows", rows)
-                con.execute(
-                    f"INSERT INTO {TRAJECTORIES_TABLE} SELECT {', '.join(_TRAJECTORY_COLUMNS)} "
-                    "FROM new_rows"
-                )
-                con.unregister("new_rows")
-                cols = [k for k in record if k != "finished_at"]
-                con.execute(
-                    f"INSERT INTO {RUNS_TABLE} ({', '.join(cols)}) VALUES "
-                    f"({', '.join('?' for _ in cols)})",
-                    [record[c] for c in cols],
-                )
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        with self.connect() as con, transaction(con):
+            con.execute(f"DELETE FROM {TRAJECTORIES_TABLE} WHERE run_id = ?", [run["run_id"]])
+            con.execute(f"DELETE FROM {RUNS_TABLE} WHERE run_id = ?", [run["run_id"]])
+            con.register("new_rows", rows)
+            con.execute(
+                f"INSERT INTO {TRAJECTORIES_TABLE} SELECT {', '.join(_TRAJECTORY_COLUMNS)} "
+                "FROM new_rows"
+            )
+            con.unregister("new_rows")
+            cols = [k for k in record if k != "finished_at"]
+            con.execute(
+                f"INSERT INTO {RUNS_TABLE} ({', '.join(cols)}) VALUES "
+                f"({', '.join('?' for _ in cols)})",
+                [record[c] for c in cols],
+            )
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     if name in frame.columns:
         return frame[name].astype(float)
     return pd.Series(np.nan, index=frame.index, dtype=float)
+
+
+def _ids_filter(column: str, run_ids: Sequence[str] | None) -> tuple[str, list[Any]]:
+    """A parameterized ``WHERE`` restricting ``column`` to ``run_ids`` (none: no filter)."""
+    if run_ids is None:
+        return "", []
+    return f"WHERE list_contains(?::VARCHAR[], {column})", [list(run_ids)]

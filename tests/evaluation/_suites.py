@@ -11,7 +11,7 @@ features = ["graf", "zcp"]
 train_sizes = [20]
 seeds = [0, 1]
 test_size = 400
-valid_only = true
+pool = "valid"
 
 [[predictors]]
 name = "rf"

@@ -86,7 +86,7 @@ features = ["graf", "onehot"]
 train_sizes = [16, 24]
 seeds = 6
 test_size = 3000
-valid_only = true
+pool = "valid"
 
 [[predictors]]
 name = "rf"

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from predbench.evaluation.runspec import HARNESS_VERSION, RunSpec
@@ -39,8 +40,14 @@ class FakeData:
     def can_select_valid(self, task):
         return True
 
-    def pool(self, task, target, proxies, valid_only):
-        return [f"a{i:03d}" for i in range(100)]
+    def pool(self, task, target, pool):
+        return pd.Index([f"a{i:03d}" for i in range(100)])
+
+    def lacking(self, task, archs, proxies):
+        return {}
+
+    def fingerprint(self, task):
+        return "data0123"
 
     def feature_names(self, task, fs: FeatureSet):
         names = []
@@ -82,8 +89,12 @@ def test_good_suite_expands_to_every_run(tmp_path):
     assert len(runs) == 18 + 6
     assert len({r.run_id for r in runs}) == len(runs)
     assert {r.pool_size for r in runs} == {100}
-    # the pool must have every proxy a zcp set reads: all of them (bare zcp)
-    assert runs[0].pool_proxies == '["jacov","synflow"]'
+    # the default pool is every arch; the proxies a feature set reads are part of its identity
+    assert {r.pool for r in runs} == {"all"}
+    zcp_graf = next(r for r in runs if r.features == "zcp+graf")
+    assert zcp_graf.feature_proxies == '["synflow","jacov"]'
+    assert next(r for r in runs if r.features == "onehot").feature_proxies == "[]"
+    assert {r.data for r in runs} == {"data0123"}
 
 
 def test_feature_set_syntax():
@@ -145,7 +156,7 @@ def test_protocol_presets_fill_missing_keys():
         {"protocol": "graf", "tasks": ["t"], "features": ["graf"], "predictors": ["rf"]}
     )
     assert graf.train_sizes == (32, 128, 1024)
-    assert graf.valid_only is True and graf.test_size is None
+    assert graf.pool.rule == "valid" and graf.test_size is None
     assert len(graf.seeds) == PROTOCOLS["graf"]["seeds"] == 50
     white = parse_suite(
         {
@@ -158,7 +169,7 @@ def test_protocol_presets_fill_missing_keys():
     )
     assert white.train_sizes == (5, 8, 14, 24, 42, 71, 121, 205, 347, 589, 1000)
     assert white.test_size == 200 and white.seeds == (0, 1, 2, 3, 4)
-    assert white.top_k == 0.05 and white.valid_only is False
+    assert white.top_k == 0.05 and white.pool.rule == "all"
     with pytest.raises(SuiteError, match="protocol: unknown protocol 'nas'"):
         parse_suite({"protocol": "nas"}, "x.toml")
 
@@ -174,36 +185,40 @@ def test_missing_and_malformed_files_name_the_file(tmp_path):
 SPEC = RunSpec(
     task="nb201/cifar10",
     target="val_accuracy",
-    features="graf",
-    predictor="rf",
-    predictor_name="rf",
-    params="{}",
-    train_size=32,
-    seed=0,
-    test_size=None,
-    valid_only=True,
-    top_k=0.1,
-    pool_proxies="[]",
+    data="d" * 16,
+    pool="valid",
     pool_size=9445,
     pool_hash="0123456789abcdef",
-    suite="whatever",
+    split="permutation",
+    test_size=None,
+    top_k=0.1,
+    features="graf",
+    feature_proxies="[]",
+    predictor_name="rf",
+    predictor_config='{"n_estimators":100}',
+    train_size=32,
+    seed=0,
+    params="{}",
+    predictor="rf",
+    protocol="graf",
 )
 
 
 def test_run_id_is_the_hash_of_the_canonical_settings():
     text = (
-        '{"features":"graf","harness":HARNESS,"params":"{}","pool_hash":"0123456789abcdef",'
-        '"pool_proxies":"[]","pool_size":9445,"predictor":"rf","predictor_name":"rf",'
-        '"seed":0,"target":"val_accuracy","task":"nb201/cifar10","test_size":null,'
-        '"top_k":0.1,"train_size":32,"valid_only":true}'
+        '{"data":"dddddddddddddddd","feature_proxies":"[]","features":"graf","harness":HARNESS,'
+        '"pool":"valid","pool_hash":"0123456789abcdef","pool_size":9445,'
+        '"predictor_config":"{\\"n_estimators\\":100}","predictor_name":"rf","seed":0,'
+        '"split":"permutation","target":"val_accuracy","task":"nb201/cifar10","test_size":null,'
+        '"top_k":0.1,"train_size":32}'
     ).replace("HARNESS", str(HARNESS_VERSION))
     assert SPEC.run_id == hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
-def test_run_id_is_stable_across_processes_and_ignores_the_suite_name():
+def test_run_id_is_stable_across_processes_and_ignores_labels():
     code = (
         "from tests.evaluation.test_suite import SPEC; import dataclasses;"
-        "print(dataclasses.replace(SPEC, suite='other').run_id)"
+        "print(dataclasses.replace(SPEC, predictor='my label', protocol='', params='{}  ').run_id)"
     )
     root = Path(__file__).resolve().parents[2]
     out = subprocess.run(
@@ -212,13 +227,43 @@ def test_run_id_is_stable_across_processes_and_ignores_the_suite_name():
     assert out.stdout.strip() == SPEC.run_id
 
 
+def test_every_setting_changes_the_run_id_and_only_the_seed_keeps_the_condition():
+    from dataclasses import replace
+
+    changed = {
+        "pool": "all",
+        "data": "e" * 16,
+        "split": "other",
+        "test_size": 200,
+        "top_k": 0.05,
+        "feature_proxies": '["zen"]',
+        "predictor_config": '{"n_estimators":300}',
+        "train_size": 64,
+        "seed": 1,
+    }
+    for field, value in changed.items():
+        other = replace(SPEC, **{field: value})
+        assert other.run_id != SPEC.run_id, field
+        assert (other.condition_id == SPEC.condition_id) == (field == "seed"), field
+        assert (other.series_id == SPEC.series_id) == (field in ("seed", "train_size")), field
+
+
+def test_default_parameters_are_the_same_run_as_written_ones():
+    from predbench.evaluation.runspec import full_params
+
+    assert full_params("rf", {}) == full_params("rf", {"n_estimators": 100})
+    assert full_params("rf", {}) != full_params("rf", {"n_estimators": 300})
+
+
 def test_real_data_rejects_a_train_size_larger_than_the_task(tmp_path):
     text = TINY.replace("train_sizes = [20]", "train_sizes = [20, 9100]")
     path = write_suite(tmp_path, text)
     with pytest.raises(SuiteError) as info:
         load_suite(path)
     assert info.value.key == "train_sizes"
-    assert "exceeds the 9445 architectures of task 'nb201/cifar10'" in str(info.value)
+    assert "exceeds the 9445 architectures of pool 'valid' of task 'nb201/cifar10'" in str(
+        info.value
+    )
 
 
 def test_real_data_rejects_unknown_target_and_proxy(tmp_path):
