@@ -155,8 +155,12 @@ class SearchSuite:
     source: str | None = field(default=None, compare=False)
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> SearchSuite:
-        return cls.from_mapping(suitefile.read_toml(path), source=str(path))
+    def load(
+        cls, path: str | os.PathLike[str], known_tasks: Sequence[str] | None = None
+    ) -> SearchSuite:
+        """Read and validate a suite file (tasks checked against ``known_tasks``, by default
+        every shipped task)."""
+        return cls.from_mapping(suitefile.read_toml(path), str(path), known_tasks)
 
     @classmethod
     def from_mapping(
@@ -214,9 +218,18 @@ class SearchSuite:
             source=source,
         )
 
-    def runs(self, fingerprint: Callable[[str], str] = default_fingerprint) -> list[RunSpec]:
-        """Every run of the grid, task-major then strategy then seed."""
-        data = {task: fingerprint(task) for task in self.tasks}
+    def runs(self, task_loader: TaskLoader | None = None) -> list[RunSpec]:
+        """Every run of the grid, task-major then strategy then seed.
+
+        Each run records the fingerprint of its task's data files (of the tables of a task that
+        ``task_loader`` builds otherwise).
+        """
+        if task_loader is None:
+            data = {task: default_fingerprint(task) for task in self.tasks}
+        else:
+            from predbench.runs.cache import data_fingerprint
+
+            data = {task: data_fingerprint(task_loader(task)) for task in self.tasks}
         return [
             RunSpec(
                 task, spec, seed, self.budget, self.objectives, self.domain, self.name, data[task]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 
 import numpy as np
 import pandas as pd
@@ -41,8 +40,7 @@ def test_identical_metrics_across_executors(tiny_suite, tmp_path):
 
 def test_split_is_shared_by_feature_sets_and_fixed_by_the_seed(tiny_suite):
     _, runs = load_suite(tiny_suite)
-    proxies = tuple(json.loads(runs[0].pool_proxies))
-    pool = cached_pool("nb201/cifar10", "val_accuracy", proxies, True)
+    pool = cached_pool("nb201/cifar10", "val_accuracy", runs[0].pool)
     assert len(pool) == runs[0].pool_size == 9445
     train_a, test_a = split(pool, 20, seed=1, test_size=400)
     train_b, test_b = split(pool, 20, seed=1, test_size=400)
@@ -68,15 +66,17 @@ def test_a_failing_run_becomes_an_error_row(tiny_suite):
     assert row["status"] == "error" and np.isnan(row.get("kendall_tau", np.nan))
     assert "n_estimators" in row["error"]
     stale = dataclasses.replace(runs[0], pool_hash="0" * 16)
-    assert "not the one the suite was planned on" in execute_run(stale)["error"]
+    assert "not the one the run was planned on" in execute_run(stale)["error"]
+    other_data = dataclasses.replace(runs[0], data="0" * 16)
+    assert "this process reads other files" in execute_run(other_data)["error"]
 
 
 @pytest.mark.parametrize("bad", [0, -1])
 def test_jobs_must_be_positive(bad):
-    from predbench.evaluation import executors
+    from predbench.runs.executor import execute
 
     with pytest.raises(ValueError, match="jobs"):
-        list(executors.local([], jobs=bad))
+        list(execute(str, ["a"], jobs=bad))
 
 
 def test_an_existing_scheduler_by_address(tiny_suite, tmp_path):

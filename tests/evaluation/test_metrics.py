@@ -72,7 +72,14 @@ def test_precision_rejects_bad_k():
 def test_compute_metrics_perfect_prediction():
     y = np.array([1.0, 3.0, 2.0, 5.0])
     m = compute_metrics(y, y)
-    assert m == {"kendall_tau": 1.0, "spearman": 1.0, "precision_at_k": 1.0, "r2": 1.0, "mae": 0.0}
+    assert m == {
+        "kendall_tau": 1.0,
+        "spearman": 1.0,
+        "precision_at_k": 1.0,
+        "r2": 1.0,
+        "mae": 0.0,
+        "constant_prediction": False,
+    }
 
 
 def test_mean_interval_by_hand():

@@ -21,6 +21,9 @@ from tests.evaluation._suites import write_suite
 def row(run_id: str, status: str = "ok", tau: float | None = 0.5) -> dict:
     return {
         "run_id": run_id,
+        "condition_id": "c-" + run_id,
+        "series_id": "s-" + run_id,
+        "settings": "{}",
         "task": "nb201/cifar10",
         "features": "graf",
         "predictor": "rf",

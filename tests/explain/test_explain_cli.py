@@ -26,7 +26,7 @@ def explained(tmp_path_factory):
     for task in TASKS:
         args += ["--task", task]
     args += ["--features", "graf", "--predictor", "rf", "--train-size", "32", "--seed", "3"]
-    args += ["--valid-only", "--top", "3"]
+    args += ["--pool", "valid", "--top", "3"]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     return root, store, args, result.output
@@ -62,7 +62,7 @@ def test_explained_model_is_the_harness_model(explained):
     from predbench.cli.explain import _select_runs
 
     _, store_path, _, _ = explained
-    runs = _select_runs(None, list(TASKS), ["graf"], ["rf"], 32, 3, "val_accuracy", True)
+    runs, _ = _select_runs(None, list(TASKS), ["graf"], ["rf"], 32, 3, "val_accuracy", "valid")
     recorded = ExplainStore(store_path).runs().set_index("run_id")
     for spec in runs:
         row = execute_run(spec)
@@ -95,7 +95,7 @@ def test_rerun_skips_what_is_stored(explained):
 def test_suite_selection(tmp_path):
     suite = tmp_path / "tiny.toml"
     suite.write_text(
-        'name = "tiny"\ntasks = ["nb201/cifar10"]\nfeatures = ["zcp"]\n'
+        'name = "tiny"\ntasks = ["nb201/cifar10"]\nfeatures = ["zcp"]\npool = "valid"\n'
         "train_sizes = [16, 24]\nseeds = [5, 6]\n"
         '[[predictors]]\nname = "xgb"\nparams = { n_estimators = 30 }\n'
         '[[predictors]]\nname = "single_proxy"\nlabel = "synflow"\n'
@@ -112,6 +112,7 @@ def test_suite_selection(tmp_path):
     assert sorted(runs["predictor"]) == ["synflow", "xgb"]
     assert set(runs["train_size"]) == {24} and set(runs["seed"]) == {5}
     assert set(runs["suite"]) == {"tiny"}
+    assert sorted(ExplainStore(store).runs(suite="tiny")["predictor"]) == ["synflow", "xgb"]
     methods = runs.set_index("predictor")["method"]
     assert methods["xgb"] == "tree" and methods["synflow"] == "permutation"
     assert runs.set_index("predictor").loc["synflow", "n_rows"] == 20

@@ -6,6 +6,8 @@ explanations of small fitted models, search trajectories), so every section is d
 
 from __future__ import annotations
 
+import json
+
 import base64
 import re
 from pathlib import Path
@@ -48,10 +50,13 @@ def _results(rng: np.random.Generator) -> list[dict]:
                 for size in (16, 64):
                     for seed in range(3):
                         tau = quality + 0.05 * np.log2(size / 16) + 0.02 * rng.normal()
+                        series = f"{task}-{target}-{features}-{predictor}"
                         rows.append(
                             {
-                                "run_id": f"{task}-{target}-{features}-{predictor}-{size}-{seed}",
-                                "suite": "demo",
+                                "run_id": f"{series}-{size}-{seed}",
+                                "condition_id": f"{series}-{size}",
+                                "series_id": series,
+                                "settings": json.dumps({"task": task, "predictor": predictor}),
                                 "task": task,
                                 "target": target,
                                 "features": features,
@@ -64,16 +69,27 @@ def _results(rng: np.random.Generator) -> list[dict]:
                                 "kendall_tau": tau,
                                 "spearman": min(1.0, tau * 1.3),
                                 "n_test": 500,
-                                "valid_only": True,
+                                "pool": "valid",
+                                "pool_size": 9445,
                                 "versions": '{"numpy":"2.0"}',
                             }
                         )
     failed = dict(rows[0], run_id="failed-one", seed=9, status="error", kendall_tau=None)
     failed["error"] = "Traceback ...\nValueError: something broke"
     rows.append(failed)
-    other = dict(rows[1], run_id="other-suite", suite="other")
+    other = dict(rows[1], run_id="other-suite")
     rows.append(other)
     return rows
+
+
+def _memberships(path: Path, rows: list[dict]) -> None:
+    store = ResultsStore(path)
+    store.set_suite("demo", "compare", [r["run_id"] for r in rows if r["run_id"] != "other-suite"])
+    store.set_suite("other", "compare", ["other-suite"])
+    store.set_suite("demo", "explain", ["e0", "e1"])
+    store.set_suite(
+        "demo", "search", [f"{s}-{seed}" for s in ("random", "evolution") for seed in range(2)]
+    )
 
 
 def _explain(store: ExplainStore, rng: np.random.Generator) -> None:
@@ -129,7 +145,7 @@ def _search(store: SearchStore) -> None:
             store.write_run(
                 {
                     "run_id": f"{strategy}-{seed}",
-                    "suite": "demo",
+                    "condition_id": strategy,
                     "task": "nb201/cifar10",
                     "strategy": strategy,
                     "seed": seed,
@@ -145,9 +161,11 @@ def _search(store: SearchStore) -> None:
 def store(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("report") / "results.duckdb"
     rng = np.random.default_rng(0)
-    ResultsStore(path).add(_results(rng))
+    rows = _results(rng)
+    ResultsStore(path).add(rows)
     _explain(ExplainStore(path), rng)
     _search(SearchStore(path))
+    _memberships(path, rows)
     return path
 
 
@@ -183,10 +201,13 @@ def test_expected_sections_and_content(html):
 
 def test_suite_filter_and_failures(store):
     data = load_report_data(store, suites=["demo"])
-    assert set(data.results["suite"]) == {"demo"}
+    assert "other-suite" not in set(data.results["run_id"])
     assert len(data.results) == len(data.ok_results) + 1
     everything = load_report_data(store)
-    assert set(everything.results["suite"]) == {"demo", "other"}
+    assert "other-suite" in set(everything.results["run_id"])
+    assert len(everything.results) == len(data.results) + 1
+    with pytest.raises(KeyError, match="no suite named \\['dmeo'\\]"):
+        load_report_data(store, suites=["dmeo"])
 
 
 def test_empty_store_still_renders(tmp_path):
