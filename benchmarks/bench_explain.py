@@ -69,11 +69,8 @@ def main() -> None:
 
     task_key = "nb201/cifar10"
     task = cached_task(task_key)
-    proxies = tuple(task.proxies.columns)
-    pool = cached_pool(task_key, "val_accuracy", proxies, True)
-    table, table_s, _ = _timed(
-        lambda: cached_table(task_key, "val_accuracy", proxies, True, "zcp+graf")
-    )
+    pool = cached_pool(task_key, "val_accuracy", "valid")
+    table, table_s, _ = _timed(lambda: cached_table(task_key, "val_accuracy", "valid", "zcp+graf"))
     train, test = split(pool, args.train_size, 0)
     X_train, X_test = table.loc[train], table.loc[test]
     y_train = task.targets["val_accuracy"].loc[train].to_numpy(dtype=np.float64)

@@ -16,14 +16,16 @@ from predbench.evaluation.metrics import aggregate
 from predbench.runs.labels import unique_labels
 
 
-def labelled(runs: pd.DataFrame) -> pd.DataFrame:
-    """``runs`` with the ``predictor`` column made unique per series within a task's table."""
+def labelled(runs: pd.DataFrame, settings: str = "settings") -> pd.DataFrame:
+    """``runs`` with the ``predictor`` column made unique per series within a task's table
+    (``settings``: the column of the runs' canonical settings, read to say what differs)."""
     if runs.empty or "series_id" not in runs.columns:
         return runs
     labels = unique_labels(
         runs,
         label="predictor",
         key="series_id",
+        settings=settings,
         scope=("task", "target", "features"),
         drop=("seed", "train_size"),
     )

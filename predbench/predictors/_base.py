@@ -17,11 +17,13 @@ wrapper that builds its underlying model in :meth:`fit` from its own keyword arg
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
+from numbers import Integral, Real
 from typing import Any, ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
@@ -38,12 +40,33 @@ def blas_threads(estimator: Any) -> AbstractContextManager:
     return threadpool_limits(limits=limit, user_api="blas")
 
 
+#: Constraints every wrapper shares (scikit-learn's declaration format).
+COMMON_CONSTRAINTS: dict[str, list] = {
+    "n_jobs": [Interval(Integral, 1, None, closed="left"), None],
+    "random_state": ["random_state"],
+}
+
+
+def positive_int() -> list:
+    return [Interval(Integral, 1, None, closed="left")]
+
+
+def fraction(low_open: bool = True) -> list:
+    return [Interval(Real, 0, 1, closed="right" if low_open else "both")]
+
+
+def positive_real() -> list:
+    return [Interval(Real, 0, None, closed="neither")]
+
+
 class BasePredictor(RegressorMixin, BaseEstimator):
     """Validation, fitting and prediction shared by the zoo's wrappers.
 
     Subclasses implement :meth:`_build_model` (return an unfitted object with ``fit``/``predict``)
     and describe themselves through the class attributes below, which ``predbench predictors``
-    prints.
+    prints. They declare their parameters' valid values in scikit-learn's
+    ``_parameter_constraints`` format, so a suite with ``n_estimators = -5`` is refused when it is
+    loaded (:func:`predbench.evaluation.suite.check_params`) and :meth:`fit` checks them too.
     """
 
     #: Library that does the learning.
@@ -63,6 +86,8 @@ class BasePredictor(RegressorMixin, BaseEstimator):
         -------
         self
         """
+        if getattr(self, "_parameter_constraints", None):
+            self._validate_params()
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
         seed = seed_from(self.random_state)
         self.model_ = self._build_model(seed, X.shape[0], X.shape[1])

@@ -21,13 +21,21 @@ training set. We follow NASLib's ``OmniNGBPredictor``:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from scipy.stats import loguniform, randint, uniform
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from predbench.predictors._base import BasePredictor, blas_threads, seed_from
+from predbench.predictors._base import (
+    COMMON_CONSTRAINTS,
+    BasePredictor,
+    blas_threads,
+    fraction,
+    positive_int,
+    positive_real,
+    seed_from,
+)
 from predbench.predictors._tuning import MIN_ROWS_TO_TUNE, random_search
 
 
@@ -88,6 +96,14 @@ class NGBoostPredictor(BasePredictor):
 
     library = "ngboost"
     summary = "natural-gradient boosting (probabilistic)"
+
+    _parameter_constraints: ClassVar[dict] = {
+        **COMMON_CONSTRAINTS,
+        "n_estimators": positive_int(),
+        "learning_rate": positive_real(),
+        "minibatch_frac": fraction(),
+        "max_depth": positive_int(),
+    }
 
     def __init__(
         self,

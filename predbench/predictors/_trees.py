@@ -6,13 +6,23 @@ a failed proxy (−1e8) is simply the lowest value of its column.
 
 from __future__ import annotations
 
-from typing import Any
+from numbers import Integral, Real
+from typing import Any, ClassVar
 
 import numpy as np
 from scipy.stats import loguniform, randint, uniform
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import validate_data
 
-from predbench.predictors._base import BasePredictor, blas_threads, seed_from
+from predbench.predictors._base import (
+    COMMON_CONSTRAINTS,
+    BasePredictor,
+    blas_threads,
+    fraction,
+    positive_int,
+    positive_real,
+    seed_from,
+)
 from predbench.predictors._tuning import MIN_ROWS_TO_TUNE, random_search
 
 
@@ -32,6 +42,19 @@ class RandomForestPredictor(BasePredictor):
 
     library = "scikit-learn"
     summary = "random forest regressor"
+
+    _parameter_constraints: ClassVar[dict] = {
+        **COMMON_CONSTRAINTS,
+        "n_estimators": positive_int(),
+        "max_features": [
+            *fraction(),
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"sqrt", "log2"}),
+            None,
+        ],
+        "min_samples_leaf": positive_int(),
+        "max_depth": [*positive_int(), None],
+    }
 
     def __init__(
         self,
@@ -78,6 +101,17 @@ class XGBPredictor(BasePredictor):
 
     library = "xgboost"
     summary = "gradient-boosted trees"
+
+    _parameter_constraints: ClassVar[dict] = {
+        **COMMON_CONSTRAINTS,
+        "n_estimators": positive_int(),
+        "learning_rate": positive_real(),
+        "max_depth": [Interval(Integral, 0, None, closed="left")],
+        "subsample": fraction(),
+        "colsample_bytree": fraction(),
+        "min_child_weight": [Interval(Real, 0, None, closed="left")],
+        "reg_lambda": [Interval(Real, 0, None, closed="left")],
+    }
 
     def __init__(
         self,
@@ -145,6 +179,12 @@ class TunedXGBPredictor(BasePredictor):
     library = "xgboost"
     summary = "XGBoost, hyperparameters tuned by inner CV (Kendall τ) on the training set"
 
+    _parameter_constraints: ClassVar[dict] = {
+        **COMMON_CONSTRAINTS,
+        "n_iter": positive_int(),
+        "cv": [Interval(Integral, 2, None, closed="left")],
+    }
+
     def __init__(self, n_iter: int = 20, cv: int = 3, n_jobs: int = 1, random_state: Any = None):
         self.n_iter = n_iter
         self.cv = cv
@@ -198,6 +238,16 @@ class LGBMPredictor(BasePredictor):
 
     library = "lightgbm"
     summary = "gradient-boosted trees (leaf-wise)"
+
+    _parameter_constraints: ClassVar[dict] = {
+        **COMMON_CONSTRAINTS,
+        "n_estimators": positive_int(),
+        "learning_rate": positive_real(),
+        "num_leaves": [Interval(Integral, 2, None, closed="left")],
+        "min_child_samples": positive_int(),
+        "subsample": fraction(),
+        "colsample_bytree": fraction(),
+    }
 
     def __init__(
         self,

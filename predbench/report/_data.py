@@ -165,7 +165,7 @@ def load_report_data(
     return ReportData(
         results=labelled(results).reset_index(drop=True),
         explain_runs=explain_runs.reset_index(drop=True),
-        importance=_explain_labels(importance).reset_index(drop=True),
+        importance=labelled(importance, settings="run_settings").reset_index(drop=True),
         families=families.reset_index(drop=True),
         search_runs=search_runs.reset_index(drop=True),
         trajectories=trajectories.reset_index(drop=True),
@@ -181,22 +181,6 @@ def _members(frame: pd.DataFrame, key: str, lists: Sequence[list[str] | None]) -
         return frame
     wanted = {i for ids in lists for i in ids or ()}
     return frame[frame[key].isin(wanted)]
-
-
-def _explain_labels(importance: pd.DataFrame) -> pd.DataFrame:
-    from predbench.runs.labels import unique_labels
-
-    if importance.empty or "series_id" not in importance.columns:
-        return importance
-    labels = unique_labels(
-        importance,
-        label="predictor",
-        key="series_id",
-        settings="run_settings",
-        scope=("task", "target", "features"),
-        drop=("seed", "train_size"),
-    )
-    return importance.assign(predictor=labels)
 
 
 def _read_search(stores: Sequence[Any], suites: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:

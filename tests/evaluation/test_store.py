@@ -73,7 +73,7 @@ def test_exports_round_trip(tmp_path, suffix):
         assert pd.read_parquet(path)["kendall_tau"].tolist() == [0.25, 0.75]
     else:
         lines = path.read_text().splitlines()
-        assert lines[0].startswith("| run_id | suite | task |")
+        assert lines[0].startswith("| run_id | condition_id | series_id | task |")
         assert lines[2].startswith("| a |") and "| 0.250 |" in lines[2]
 
 
