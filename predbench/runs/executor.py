@@ -11,8 +11,13 @@ the other runs go on.
 ``jobs=1``
     Sequential, in this process (easiest to debug).
 ``jobs=N``
-    N loky worker processes (joblib): they live for the whole invocation and keep their caches of
-    tasks and feature tables; inner thread pools are limited so N workers do not oversubscribe.
+    N loky worker processes: they live for the whole invocation and keep their caches of tasks
+    and feature tables; their thread pools (OpenMP, BLAS) get one thread each, so N workers do
+    not oversubscribe the cores. A worker exits by itself within a second when the process that
+    started it dies (even by SIGKILL), and an idle worker after :data:`IDLE_SECONDS` — no worker
+    outlives the command. When a worker dies in a run (killed by the operating system, out of
+    memory), the runs it may have held are retried one at a time in a fresh worker: the run that
+    kills its worker again is recorded as crashed, the others finish normally.
 ``scheduler="tcp://host:port"`` / ``dask_workers=N``
     A Dask distributed cluster: an existing scheduler (its workers must see the same data, e.g.
     through ``PREDBENCH_MIRROR`` / ``PREDBENCH_CACHE``), or a ``LocalCluster`` of N
@@ -78,24 +83,69 @@ def _indexed(function: Callable[[S], Any], index: int, spec: S) -> tuple[int, An
     return index, _call(function, spec)
 
 
-def _loky(function: Callable[[S], Any], specs: Sequence[S], jobs: int) -> Iterator[tuple[S, Any]]:
-    from joblib import Parallel, delayed
-    from joblib.externals.loky.process_executor import TerminatedWorkerError
+#: Seconds an idle local worker waits for work before it exits.
+IDLE_SECONDS = 10
+#: Thread-pool variables set to 1 in local workers: a suite parallelizes across runs.
+THREAD_VARIABLES: tuple[str, ...] = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+)
 
-    remaining = dict(enumerate(specs))
-    while remaining:
-        items = list(remaining.items())
-        parallel = Parallel(n_jobs=jobs, backend="loky", return_as="generator_unordered")
+
+def _watch_parent(parent: int) -> None:
+    """Worker initializer: exit as soon as the process that started the worker is gone."""
+    import os
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="predbench-parent-watch", daemon=True).start()
+
+
+def _executor(jobs: int) -> Any:
+    import os
+
+    from joblib.externals.loky import get_reusable_executor
+
+    return get_reusable_executor(
+        max_workers=jobs,
+        timeout=IDLE_SECONDS,
+        initializer=_watch_parent,
+        initargs=(os.getpid(),),
+        env=dict.fromkeys(THREAD_VARIABLES, "1"),
+        reuse=True,
+    )
+
+
+def _loky(function: Callable[[S], Any], specs: Sequence[S], jobs: int) -> Iterator[tuple[S, Any]]:
+    from concurrent.futures import as_completed
+
+    from joblib.externals.loky.process_executor import BrokenProcessPool
+
+    executor = _executor(jobs)
+    futures = {executor.submit(_call, function, spec): spec for spec in specs}
+    suspects: list[S] = []
+    for future in as_completed(futures):
+        spec = futures[future]
         try:
-            for index, outcome in parallel(delayed(_indexed)(function, i, s) for i, s in items):
-                yield remaining.pop(index), outcome
-        except TerminatedWorkerError as err:
-            # A worker died (killed by the OS, out of memory). joblib cannot say which run it
-            # held, so the first unfinished run is recorded as crashed and the rest go on in a
-            # fresh pool: one dead worker costs one run, never the whole suite.
-            index = next(iter(remaining))
-            reason = str(err).strip().splitlines()[0]
-            yield remaining.pop(index), RunCrashed(f"worker process died: {reason}")
+            outcome = future.result()
+        except BrokenProcessPool:
+            suspects.append(spec)  # its worker, or another one, died while it was pending
+            continue
+        yield spec, outcome
+    for spec in suspects:
+        # One at a time, each in a fresh worker: a run that kills its worker again is the one.
+        single = _executor(1)
+        try:
+            yield spec, single.submit(_call, function, spec).result()
+        except BrokenProcessPool as err:
+            reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            yield spec, RunCrashed(f"worker process died during the run: {reason}")
 
 
 def _dask(
