@@ -129,8 +129,9 @@ def compare_command(
     if not table.empty:
         print_frame(table, title=f"{suite.name}: {metric} (mean ± std over seeds, n seeds)")
     out.print(
-        f"{summary.ok} runs done, {summary.failed} failed, {summary.skipped} skipped "
-        f"in {summary.seconds:.1f} s; results in {store}",
+        f"{summary.ok} runs done, {summary.failed} failed, {summary.skipped} skipped"
+        + (f", {summary.by_others} done by another process" if summary.by_others else "")
+        + f" in {summary.seconds:.1f} s; results in {store}",
         highlight=False,
     )
     if failures:

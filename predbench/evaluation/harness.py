@@ -1,9 +1,15 @@
-"""Drive a suite: skip what the store has, execute the rest, store each row as it arrives."""
+"""Drive a suite: skip what the store has, execute the rest, store each row as it arrives.
+
+Before executing, the runs are claimed in the store (:meth:`predbench.runs.Store.claim`): two
+``compare`` commands on one store split a suite between them instead of both running every run;
+each waits for the other's runs at the end (or takes them over when the other died), so both
+print the whole table.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +17,10 @@ from predbench.evaluation.runner import crashed_row, execute_run
 from predbench.evaluation.runspec import RunSpec
 from predbench.evaluation.store import KIND, ResultsStore
 from predbench.runs.executor import RunCrashed, execute
+from predbench.runs.store import new_owner
+
+#: Seconds between looks at runs another process holds.
+CLAIM_POLL_SECONDS = 1.0
 
 
 @dataclass
@@ -21,6 +31,8 @@ class Summary:
     skipped: int
     ok: int = 0
     failed: int = 0
+    #: Runs another process on the same store executed meanwhile (claimed first).
+    by_others: int = 0
     seconds: float = 0.0
 
     @property
@@ -33,6 +45,22 @@ def pending(runs: Sequence[RunSpec], store: ResultsStore) -> list[RunSpec]:
     unique = list({spec.run_id: spec for spec in runs}.values())
     done = store.finished(spec.run_id for spec in unique)
     return [spec for spec in unique if spec.run_id not in done]
+
+
+def _claimed(
+    specs: Sequence[RunSpec], store: ResultsStore, owner: str, mine: set[str]
+) -> Iterator[RunSpec]:
+    """Each spec just before it is sent to a worker, if no other process holds it (noted in
+    ``mine``)."""
+    for spec in specs:
+        if not store.claim([spec.run_id], owner):
+            continue
+        if store.recorded([spec.run_id]):
+            # Another process finished it (its row is committed before its claim is dropped).
+            store.release(owner, [spec.run_id])
+            continue
+        mine.add(spec.run_id)
+        yield spec
 
 
 def run_suite(
@@ -74,16 +102,36 @@ def run_suite(
     if on_start is not None:
         on_start(len(todo), summary.skipped)
     start = time.perf_counter()
-    for spec, outcome in execute(
-        execute_run, todo, jobs=jobs, scheduler=scheduler, dask_workers=dask_workers
-    ):
-        row = crashed_row(spec, outcome.error) if isinstance(outcome, RunCrashed) else outcome
-        store.add([row])
-        if row["status"] == "ok":
-            summary.ok += 1
-        else:
-            summary.failed += 1
-        if on_result is not None:
-            on_result(row)
+    owner = new_owner()
+    try:
+        while todo:
+            mine: set[str] = set()
+            for spec, outcome in execute(
+                execute_run,
+                _claimed(todo, store, owner, mine),
+                jobs=jobs,
+                scheduler=scheduler,
+                dask_workers=dask_workers,
+            ):
+                row = (
+                    crashed_row(spec, outcome.error) if isinstance(outcome, RunCrashed) else outcome
+                )
+                store.add([row])
+                store.release(owner, [spec.run_id])
+                if row["status"] == "ok":
+                    summary.ok += 1
+                else:
+                    summary.failed += 1
+                if on_result is not None:
+                    on_result(row)
+            # Runs another process claimed: wait for their rows (or take them over if it died).
+            recorded = store.recorded(spec.run_id for spec in todo)
+            others = [s for s in todo if s.run_id not in mine and s.run_id not in recorded]
+            summary.by_others += len(todo) - len(mine) - len(others)
+            todo = others
+            if todo and not mine:
+                time.sleep(CLAIM_POLL_SECONDS)
+    finally:
+        store.release(owner)
     summary.seconds = time.perf_counter() - start
     return summary

@@ -143,6 +143,10 @@ class ResultsStore(Store):
         """Ids of runs with an ``ok`` row (among ``run_ids`` when given)."""
         return self.ids_in("runs", run_ids, where="status = 'ok'")
 
+    def recorded(self, run_ids: Iterable[str] | None = None) -> set[str]:
+        """Ids of runs with any row, ``ok`` or failed (among ``run_ids`` when given)."""
+        return self.ids_in("runs", run_ids)
+
     def frame(
         self, *, run_ids: Sequence[str] | None = None, suite: str | None = None
     ) -> pd.DataFrame:

@@ -24,13 +24,14 @@ the other runs go on.
     single-threaded worker processes on 127.0.0.1, closed afterwards.
 
 Specs are submitted in the order given (grouped by task and feature set by the suites), so a
-worker's caches serve most of the runs it gets. Runs are seeded and single-threaded, so outcomes
+worker's caches serve most of the runs it gets; they are read lazily, a few per worker ahead, so
+the caller can claim each run in the store just before it is sent. Runs are seeded and single-threaded, so outcomes
 do not depend on the executor.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -50,22 +51,25 @@ def describe(spec: Any) -> str:
 
 def execute(
     function: Callable[[S], Any],
-    specs: Sequence[S],
+    specs: Iterable[S],
     *,
     jobs: int = 1,
     scheduler: str | None = None,
     dask_workers: int | None = None,
 ) -> Iterator[tuple[S, Any]]:
-    """``(spec, function(spec) or RunCrashed)`` for every spec, as each finishes."""
+    """``(spec, function(spec) or RunCrashed)`` for every spec, as each finishes.
+
+    ``specs`` is read lazily, a few specs per worker ahead of the results, so a caller can decide
+    per spec whether it still needs running (claims in a shared store) when it is about to be
+    sent to a worker.
+    """
     if scheduler is not None and dask_workers is not None:
         raise ValueError("give either a Dask scheduler address or a local cluster size, not both")
     if jobs < 1:
         raise ValueError(f"jobs must be ≥ 1, got {jobs}")
-    if not specs:
-        return
     if scheduler is not None or dask_workers is not None:
         yield from _dask(function, specs, scheduler, dask_workers)
-    elif jobs == 1 or len(specs) == 1:
+    elif jobs == 1:
         for spec in specs:
             yield spec, _call(function, spec)
     else:
@@ -79,8 +83,8 @@ def _call(function: Callable[[S], Any], spec: S) -> Any:
         return RunCrashed(f"{type(err).__name__}: {err}")
 
 
-def _indexed(function: Callable[[S], Any], index: int, spec: S) -> tuple[int, Any]:
-    return index, _call(function, spec)
+#: Specs sent ahead per worker: enough to keep it busy, few enough to claim lazily.
+AHEAD = 2
 
 
 #: Seconds an idle local worker waits for work before it exits.
@@ -122,35 +126,49 @@ def _executor(jobs: int) -> Any:
     )
 
 
-def _loky(function: Callable[[S], Any], specs: Sequence[S], jobs: int) -> Iterator[tuple[S, Any]]:
-    from concurrent.futures import as_completed
+def _loky(function: Callable[[S], Any], specs: Iterable[S], jobs: int) -> Iterator[tuple[S, Any]]:
+    from concurrent.futures import FIRST_COMPLETED, wait
 
     from joblib.externals.loky.process_executor import BrokenProcessPool
 
-    executor = _executor(jobs)
-    futures = {executor.submit(_call, function, spec): spec for spec in specs}
+    source = iter(specs)
+    pending: dict[Any, S] = {}
     suspects: list[S] = []
-    for future in as_completed(futures):
-        spec = futures[future]
-        try:
-            outcome = future.result()
-        except BrokenProcessPool:
-            suspects.append(spec)  # its worker, or another one, died while it was pending
-            continue
-        yield spec, outcome
+    exhausted = False
+    while True:
+        executor = _executor(jobs)  # a fresh pool when the last one broke
+        while not exhausted and len(pending) < AHEAD * jobs:
+            spec = next(source, _END)
+            if spec is _END:
+                exhausted = True
+                break
+            pending[executor.submit(_call, function, spec)] = spec
+        if not pending:
+            break
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            spec = pending.pop(future)
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                suspects.append(spec)  # its worker, or another one, died while it was pending
+                continue
+            yield spec, outcome
     for spec in suspects:
         # One at a time, each in a fresh worker: a run that kills its worker again is the one.
-        single = _executor(1)
         try:
-            yield spec, single.submit(_call, function, spec).result()
+            yield spec, _executor(1).submit(_call, function, spec).result()
         except BrokenProcessPool as err:
             reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
             yield spec, RunCrashed(f"worker process died during the run: {reason}")
 
 
+_END = object()
+
+
 def _dask(
     function: Callable[[S], Any],
-    specs: Sequence[S],
+    specs: Iterable[S],
     scheduler: str | None,
     local_workers: int | None,
 ) -> Iterator[tuple[S, Any]]:
@@ -170,18 +188,35 @@ def _dask(
         )
     client = Client(cluster if cluster is not None else scheduler)
     try:
-        futures = {
-            client.submit(_call, function, spec, key=f"run-{describe(spec)}-{i}", pure=False): spec
-            for i, spec in enumerate(specs)
-        }
-        for future in as_completed(futures):
-            spec = futures[future]
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        source = iter(specs)
+        futures: dict[Any, S] = {}
+        counter = 0
+
+        def submit() -> Any:
+            nonlocal counter
+            spec = next(source, _END)
+            if spec is _END:
+                return None
+            counter += 1
+            future = client.submit(
+                _call, function, spec, key=f"run-{describe(spec)}-{counter}", pure=False
+            )
+            futures[future] = spec
+            return future
+
+        queue = as_completed([f for f in (submit() for _ in range(AHEAD * workers)) if f])
+        for future in queue:
+            spec = futures.pop(future)
             try:
                 outcome = future.result()
             except Exception as err:  # the worker died with the run
                 outcome = RunCrashed(f"{type(err).__name__}: {err}")
             yield spec, outcome
             future.release()
+            nxt = submit()
+            if nxt is not None:
+                queue.add(nxt)
     finally:
         client.close()
         if cluster is not None:

@@ -14,6 +14,10 @@ with :meth:`Store.register_tables`):
 * **Suite membership** (table ``suite_runs``): suites and runs are many-to-many. Running a suite
   records exactly the run ids it names (replacing its previous list), whether they were computed
   now or reused from another suite, so a suite's view shows exactly what its run printed.
+* **Claims** (table ``run_claims``): a process claims the runs it is about to execute, so two
+  ``compare`` commands on one store share a suite instead of both running every run. A claim of a
+  process that died (same machine: its pid is gone; another machine: older than
+  :data:`CLAIM_TTL_SECONDS`) is taken over.
 * **Queries** take parameters (``?``), never values pasted into SQL.
 """
 
@@ -35,6 +39,9 @@ SCHEMA_VERSION: int = 2
 
 META_TABLE = "predbench_meta"
 MEMBERSHIP_TABLE = "suite_runs"
+CLAIMS_TABLE = "run_claims"
+#: A claim from another machine older than this is taken to be abandoned.
+CLAIM_TTL_SECONDS = 6 * 3600
 
 _BASE_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS {META_TABLE} (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -44,6 +51,13 @@ CREATE TABLE IF NOT EXISTS {MEMBERSHIP_TABLE} (
     run_id VARCHAR NOT NULL,
     position INTEGER NOT NULL,
     PRIMARY KEY (suite, kind, run_id)
+);
+CREATE TABLE IF NOT EXISTS {CLAIMS_TABLE} (
+    run_id VARCHAR PRIMARY KEY,
+    owner VARCHAR NOT NULL,
+    host VARCHAR NOT NULL,
+    pid INTEGER NOT NULL,
+    claimed_at DOUBLE NOT NULL
 );
 """
 
@@ -74,6 +88,27 @@ def transaction(con: Any) -> Iterator[None]:
         except duckdb.Error:
             pass  # a failed COMMIT has already ended the transaction; keep the real error
         raise
+
+
+def _pid_alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def new_owner() -> str:
+    """A claim owner name unique to this invocation: ``host:pid:random``."""
+    import os
+    import socket
+    import uuid
+
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def table_names(con: Any) -> set[str]:
@@ -194,6 +229,69 @@ class Store:
         frame = self.read(sql, tables=[table])
         found = set() if frame is None else set(frame["run_id"])
         return found if ids is None else found & set(ids)
+
+    # ----------------------------------------------------------------------------- claims
+    def claim(self, run_ids: Sequence[str], owner: str, limit: int | None = None) -> list[str]:
+        """Claim (at most ``limit`` of) the ``run_ids`` nobody else holds, in order; returns the
+        ids among ``run_ids`` now held by ``owner``."""
+        import os
+        import socket
+
+        host, now = socket.gethostname(), time.time()
+        ids = list(dict.fromkeys(run_ids))
+        if not ids:
+            return []
+        with self.connect() as con, transaction(con):
+            held = con.execute(
+                f"SELECT run_id, owner, host, pid, claimed_at FROM {CLAIMS_TABLE} "
+                "WHERE list_contains(?::VARCHAR[], run_id)",
+                [ids],
+            ).fetchall()
+            stale = [
+                run_id
+                for run_id, who, where, pid, at in held
+                if who != owner
+                and (
+                    (where == host and not _pid_alive(pid))
+                    or (where != host and now - at > CLAIM_TTL_SECONDS)
+                )
+            ]
+            if stale:
+                con.execute(
+                    f"DELETE FROM {CLAIMS_TABLE} WHERE list_contains(?::VARCHAR[], run_id)",
+                    [stale],
+                )
+            taken = {r[0] for r in held} - set(stale)
+            free = [i for i in ids if i not in taken]
+            frame = pd.DataFrame({"run_id": free if limit is None else free[:limit]})
+            con.register("wanted", frame)
+            con.execute(
+                f"INSERT INTO {CLAIMS_TABLE} SELECT run_id, ?, ?, ?, ? FROM wanted "
+                "ON CONFLICT DO NOTHING",
+                [owner, host, os.getpid(), now],
+            )
+            con.unregister("wanted")
+            mine = con.execute(
+                f"SELECT run_id FROM {CLAIMS_TABLE} WHERE owner = ? "
+                "AND list_contains(?::VARCHAR[], run_id)",
+                [owner, ids],
+            ).fetchall()
+        found = {r[0] for r in mine}
+        return [i for i in ids if i in found]
+
+    def release(self, owner: str, run_ids: Sequence[str] | None = None) -> None:
+        """Drop ``owner``'s claims (only those of ``run_ids`` when given)."""
+        if not self.path.exists():
+            return
+        with self.connect() as con:
+            if run_ids is None:
+                con.execute(f"DELETE FROM {CLAIMS_TABLE} WHERE owner = ?", [owner])
+            else:
+                con.execute(
+                    f"DELETE FROM {CLAIMS_TABLE} WHERE owner = ? "
+                    "AND list_contains(?::VARCHAR[], run_id)",
+                    [owner, list(run_ids)],
+                )
 
     # ------------------------------------------------------------------------- membership
     def set_suite(self, suite: str, kind: str, run_ids: Sequence[str]) -> None:
