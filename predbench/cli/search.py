@@ -16,6 +16,13 @@ import typer
 #: Default results file: the comparison results' store (search tables sit beside its runs).
 DEFAULT_STORE = "results/predbench.duckdb"
 
+SUMMARY_NOTE = (
+    "seeds: runs of the strategy; domain: the archs searched (name and size); "
+    "queries_to_top1%: median queries until an arch of the domain's best 1 % was found (a run "
+    "that never found one counts as budget + 1); reached: runs that found one; best@N / test@N / "
+    "hv@N: median best value, its test accuracy and hypervolume after N queries."
+)
+
 
 def register(app: typer.Typer) -> None:
     """Add the ``search`` command to ``app``."""
@@ -180,15 +187,14 @@ def search_command(
             f"{error}",
             highlight=False,
         )
-    ids = [r.run_id for r in runs]
-    trajectories = results.trajectories(ids)
+    # Every strategy the store holds for these tasks, not only this invocation's: one table
+    # compares them (conditions never share a label).
+    trajectories = results.trajectories()
+    trajectories = trajectories[trajectories["task"].isin(spec.tasks)]
     if len(trajectories):
         summary = summarize(trajectories, results.runs())
-        order = {s.resolved_label(): i for i, s in enumerate(spec.strategies)}
-        summary = summary.sort_values(
-            ["task", "strategy"], key=lambda col: col.map(order) if col.name == "strategy" else col
-        )
         _print_summary(console, summary)
+        console.print(SUMMARY_NOTE, highlight=False)
     if counts.failed:
         raise typer.Exit(code=1)
 

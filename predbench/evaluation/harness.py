@@ -53,14 +53,11 @@ def _claimed(
     """Each spec just before it is sent to a worker, if no other process holds it (noted in
     ``mine``)."""
     for spec in specs:
-        if not store.claim([spec.run_id], owner):
-            continue
-        if store.recorded([spec.run_id]):
-            # Another process finished it (its row is committed before its claim is dropped).
-            store.release(owner, [spec.run_id])
-            continue
-        mine.add(spec.run_id)
-        yield spec
+        # Not claimed when another process holds it or has stored its row (a row is committed
+        # in the transaction that drops its claim, so a finished run is never claimed again).
+        if store.claim([spec.run_id], owner, done_table="runs"):
+            mine.add(spec.run_id)
+            yield spec
 
 
 def run_suite(
@@ -116,8 +113,7 @@ def run_suite(
                 row = (
                     crashed_row(spec, outcome.error) if isinstance(outcome, RunCrashed) else outcome
                 )
-                store.add([row])
-                store.release(owner, [spec.run_id])
+                store.add([row])  # drops the run's claim in the same transaction
                 if row["status"] == "ok":
                     summary.ok += 1
                 else:

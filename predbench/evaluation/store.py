@@ -26,7 +26,13 @@ from typing import Any
 import pandas as pd
 
 from featurizers.io import atomic_write
-from predbench.runs.store import DEFAULT_STORE, Store, StoreBusyError, transaction
+from predbench.runs.store import (
+    CLAIMS_TABLE,
+    DEFAULT_STORE,
+    Store,
+    StoreBusyError,
+    transaction,
+)
 
 __all__ = [
     "COLUMNS",
@@ -111,7 +117,8 @@ class ResultsStore(Store):
     def add(self, rows: Iterable[Mapping[str, Any]]) -> int:
         """Insert finished runs in one transaction; returns how many rows were new.
 
-        An existing ``ok`` row is kept; an existing ``error`` row is replaced.
+        An existing ``ok`` row is kept; an existing ``error`` row is replaced. The runs' claims
+        (:meth:`~predbench.runs.Store.claim`) are dropped in the same transaction.
         """
         rows = [dict(r) for r in rows]
         if not rows:
@@ -136,6 +143,9 @@ class ResultsStore(Store):
                     "ON CONFLICT DO NOTHING"
                 )
                 after = con.execute("SELECT count(*) FROM runs").fetchone()[0]
+                con.execute(
+                    f"DELETE FROM {CLAIMS_TABLE} WHERE run_id IN (SELECT run_id FROM incoming)"
+                )
         return after - kept
 
     # ------------------------------------------------------------------------------- reads

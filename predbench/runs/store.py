@@ -231,9 +231,16 @@ class Store:
         return found if ids is None else found & set(ids)
 
     # ----------------------------------------------------------------------------- claims
-    def claim(self, run_ids: Sequence[str], owner: str, limit: int | None = None) -> list[str]:
+    def claim(
+        self,
+        run_ids: Sequence[str],
+        owner: str,
+        limit: int | None = None,
+        done_table: str | None = None,
+    ) -> list[str]:
         """Claim (at most ``limit`` of) the ``run_ids`` nobody else holds, in order; returns the
-        ids among ``run_ids`` now held by ``owner``."""
+        ids among ``run_ids`` now held by ``owner``. Ids that already have a row in
+        ``done_table`` are not claimed (checked in the same transaction)."""
         import os
         import socket
 
@@ -262,6 +269,14 @@ class Store:
                     [stale],
                 )
             taken = {r[0] for r in held} - set(stale)
+            if done_table is not None and done_table in table_names(con):
+                taken |= {
+                    r[0]
+                    for r in con.execute(
+                        f"SELECT run_id FROM {done_table} WHERE list_contains(?::VARCHAR[], run_id)",
+                        [ids],
+                    ).fetchall()
+                }
             free = [i for i in ids if i not in taken]
             frame = pd.DataFrame({"run_id": free if limit is None else free[:limit]})
             con.register("wanted", frame)

@@ -373,8 +373,10 @@ def run_suite(
     unique = list({r.run_id: r for r in runs if r.run_id not in done_ids}.values())
     outcome = SuiteOutcome(skipped=len(runs) - len(unique), total=len(runs))
     bar = _progress(progress, len(unique))
+    queries = sum(r.budget for r in unique)
     with bar as prog:
-        task_id = prog.add_task("search runs", total=len(unique)) if prog else None
+        # Counted in queries (a run's budget when it finishes): runs differ in budget.
+        task_id = prog.add_task("queries", total=queries) if prog else None
         work = partial(execute_run, task_loader=task_loader)
         for run, result in execute(
             work, unique, jobs=max(1, n_jobs), scheduler=scheduler, dask_workers=dask_workers
@@ -387,7 +389,7 @@ def run_suite(
                 if on_done is not None:
                     on_done(result[0])
             if prog:
-                prog.advance(task_id)
+                prog.advance(task_id, run.budget)
     return outcome
 
 

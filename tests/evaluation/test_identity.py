@@ -124,7 +124,8 @@ def test_3_a_suite_view_is_exactly_what_its_compare_printed(tmp_path):
 
 
 def test_4_colliding_search_labels_are_split_by_condition(tmp_path):
-    from predbench.search import SearchStore, SearchSuite, run_suite as run_search_suite, summarize
+    from predbench.search import SearchStore, SearchSuite, summarize
+    from predbench.search import run_suite as run_search_suite
     from predbench.search._registry import StrategySpec
 
     assert StrategySpec("bananas", predictor="model/xgb.skops").resolved_label() == (

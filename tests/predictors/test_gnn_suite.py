@@ -14,7 +14,7 @@ features = ["zcp"]
 train_sizes = [40]
 seeds = [0]
 test_size = 300
-valid_only = true
+pool = "valid"
 
 [[predictors]]
 name = "gin"

@@ -6,9 +6,8 @@ explanations of small fitted models, search trajectories), so every section is d
 
 from __future__ import annotations
 
-import json
-
 import base64
+import json
 import re
 from pathlib import Path
 
