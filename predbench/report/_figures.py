@@ -265,6 +265,15 @@ def metric_vs_train_size(
     return fig
 
 
+def heatmap_cmap(*, reverse: bool = False) -> matplotlib.colors.Colormap:
+    """:data:`HEATMAP_CMAP` without its near-white end (so the worst cell stays distinguishable
+    from a grey missing cell); ``reverse`` for scales where smaller is better (ranks)."""
+    base = matplotlib.colormaps.get_cmap(HEATMAP_CMAP)
+    stops = np.linspace(0.12, 0.95, 256)
+    cmap = matplotlib.colors.ListedColormap(base(stops[::-1] if reverse else stops))
+    return cmap.with_extremes(bad="#eeeeee")
+
+
 def _cell_text_color(shade: float) -> str:
     """White on the dark half of the colour map, black on the light half."""
     return "white" if shade > 0.55 else "black"
@@ -286,7 +295,7 @@ def predictor_feature_heatmap(
     vmin, vmax = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
     if vmax - vmin < 1e-9:
         vmin, vmax = vmin - 0.05, vmax + 0.05
-    cmap = matplotlib.colormaps.get_cmap(HEATMAP_CMAP).with_extremes(bad="#eeeeee")
+    cmap = heatmap_cmap()
     label_width = 0.065 * max(len(str(p)) for p in predictors) + 0.4
     panel_width = 0.62 * len(feature_sets) + 0.2
     per_row = max(1, int((MAX_WIDTH - label_width - 0.9) // panel_width))
@@ -443,7 +452,7 @@ def rank_heatmap(table: pd.DataFrame, tasks: Sequence[str], *, title: str, top: 
     rows = table.head(top)
     grid = rows[list(tasks)].to_numpy(dtype=float)
     fig, ax = _new_axes(figsize=(0.75 * len(tasks) + 4.6, 0.24 * len(rows) + 2.2))
-    cmap = matplotlib.colormaps.get_cmap(HEATMAP_CMAP + "_r").with_extremes(bad="#eeeeee")
+    cmap = heatmap_cmap(reverse=True)
     finite = grid[np.isfinite(grid)]
     vmax = max(float(np.percentile(finite, 95)) if finite.size else 1.0, 2.0)
     image = ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=1, vmax=vmax, aspect="auto")
@@ -466,7 +475,7 @@ def rank_heatmap(table: pd.DataFrame, tasks: Sequence[str], *, title: str, top: 
     ax.set_yticks(range(len(rows)), labels)
     for tick, family in zip(ax.get_yticklabels(), rows["family"], strict=True):
         tick.set_color(family_color(family))
-    fig.colorbar(image, ax=ax, label=f"SHAP rank ({COLOUR_CONVENTION}: 1 = most important)")
+    fig.colorbar(image, ax=ax, label="SHAP rank (1 = most important)")
     ax.set_title(title, loc="left")
     return fig
 
