@@ -281,7 +281,7 @@ def _shap_section(data: ReportData, draw: _Figures) -> Section:
             f"{head['predictor']} on {head['features']}, {int(head['train_size']):,} training "
             f"architectures, seed {int(head['seed'])} (τ = {head['kendall_tau']:.3f})"
         )
-        fig = figs.importance_bars(rows, title=f"{label}: {what}", top=TOP_FEATURES, unit=unit)
+        fig = figs.importance_bars(rows, title=f"{label}:\n{what}", top=TOP_FEATURES, unit=unit)
         bar_data = rows.sort_values("rank").head(TOP_FEATURES)
         bar_data = bar_data[
             [c for c in ("rank", "feature", "family", "mean_abs_shap") if c in bar_data]
@@ -530,12 +530,13 @@ def _search_section(data: ReportData, draw: _Figures) -> Section:
                 "the mean over seeds of the best value found after each evaluated architecture. "
                 "The 95 % t-interval of that mean is drawn as an error bar at a few checkpoints "
                 "(the markers), shifted slightly sideways per strategy so the bars do not hide "
-                "one another. Left: the value itself, "
+                "one another. Left: the value itself with those intervals, "
                 + ("higher" if direction > 0 else "lower")
                 + " is better. Right: the gap to the "
                 f"{best_word} value any run of this report found ({reference:.4g}), on a log "
-                "scale, so differences near the end of the budget stay visible; lower is better, "
-                "and a line that stops has reached that value in every seed."
+                "scale, so differences near the end of the budget stay visible (means only: a "
+                "log axis cannot show an interval that reaches zero); lower is better, and a line "
+                "that stops has reached that value in every seed."
                 + (
                     " For two objectives the value is the hypervolume of the Pareto front found "
                     "so far."
@@ -556,7 +557,10 @@ def _settings_section(data: ReportData) -> Section:
     items = [
         "Stores read: "
         + (
-            ", ".join(f"<code>{esc(Path(s).name)}</code>" for s in data.sources)
+            ", ".join(
+                f"<code>{esc(name)}</code>"
+                for name in dict.fromkeys(Path(s).name for s in data.sources)
+            )
             or "tables given directly"
         )
     ]

@@ -541,16 +541,9 @@ def search_trajectories(
             )
             low = part["ci_low"].to_numpy(float)[at]
             high = part["ci_high"].to_numpy(float)[at]
-            if np.isfinite(low).any():
-                shift = (k - (len(strategies) - 1) / 2) * 0.012 * span
+            if np.isfinite(low).any() and not log:
+                shift = (k - (len(strategies) - 1) / 2) * 0.015 * span
                 centre = mean[at]
-                if log:
-                    floor = (
-                        np.nanmin(np.where(mean > 0, mean, np.nan)) / 10
-                        if np.isfinite(mean).any()
-                        else 1e-3
-                    )
-                    low = np.where(low > 0, low, floor)
                 ax.errorbar(
                     x[at] + shift,
                     centre,

@@ -71,7 +71,10 @@ def figure(uri: str, alt: str, how_to_read: str, name: str | None = None) -> str
     the caption so a reader can find the SVG/PDF/CSV of what they see.
     """
     file_note = (
-        f' <span class="file">Files: <code>{esc(name)}.svg/.pdf/.csv</code></span>' if name else ""
+        f' <span class="file">Exported by <code>--figures</code> as '
+        f"<code>{esc(name)}.svg/.pdf/.csv</code>.</span>"
+        if name
+        else ""
     )
     return (
         f'<figure><img src="{esc(uri)}" alt="{esc(alt)}">'

@@ -39,7 +39,7 @@ def test_figures_option_writes_svg_pdf_csv_per_figure_with_stable_names(built):
         assert b"<dc:date>" not in svg  # no timestamp: same data, same file
         assert (built.figures_dir / f"{stem}.pdf").read_bytes().startswith(b"%PDF-")
         assert not pd.read_csv(built.figures_dir / f"{stem}.csv").empty
-        assert f"{stem}.svg/.pdf/.csv" in built.html  # the caption names the files
+        assert f"<code>{stem}.svg/.pdf/.csv</code>" in built.html  # the caption names the files
     assert "figures" in built.output
 
 
