@@ -52,6 +52,32 @@ def test_figure_stem_is_stable_and_plain():
     )
 
 
+def test_same_figure_gives_the_same_files(tmp_path):
+    from predbench.report._export import write_figure
+
+    cell = pd.DataFrame(
+        {
+            "features": ["zcp", "zcp"],
+            "predictor": ["rf", "rf"],
+            "train_size": [16, 64],
+            "mean": [0.5, 0.6],
+            "ci_low": [0.4, 0.55],
+            "ci_high": [0.6, 0.65],
+            "n": [3, 3],
+        }
+    )
+    written = []
+    for run in ("a", "b"):
+        fig = figs.metric_vs_train_size(
+            {"kendall_tau": cell}, title="t", metric_labels={"kendall_tau": "τ"}
+        )
+        written.append(write_figure(tmp_path / run, "curves__t__tau-rho", fig, cell))
+    for first, second in zip(*written, strict=True):
+        assert first.name == second.name
+        assert first.read_bytes() == second.read_bytes(), first.name
+    assert [p.suffix for p in written[0]] == [".svg", ".pdf", ".csv"]
+
+
 def test_exported_data_matches_the_runs(built, store):
     """The curves CSV holds the per-cell mean and t-interval of the stored runs, unclipped."""
     from predbench.evaluation import ResultsStore
