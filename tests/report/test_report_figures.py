@@ -224,3 +224,24 @@ def test_few_seed_interval_is_drawn_to_the_edge_and_marked():
     assert top == pytest.approx(0.62 + 0.1 + 0.04 * 0.27)
     triangles = [line.get_marker() for line in ax.get_lines() if line.get_marker() in ("^", "v")]
     assert sorted(triangles) == ["^", "v"]  # the 16-arch interval continues both ways
+
+
+def test_report_cli_needs_an_output_and_a_folder_for_figures(store, tmp_path):
+    from typer.testing import CliRunner
+
+    from predbench.cli import app
+
+    runner = CliRunner()
+    nothing = runner.invoke(app, ["report", str(store)])
+    assert nothing.exit_code != 0
+    assert "give --output FILE.html, --figures DIR, or both" in _plain(nothing.output)
+    a_file = tmp_path / "taken.txt"
+    a_file.write_text("x")
+    clash = runner.invoke(app, ["report", str(store), "--figures", str(a_file)])
+    assert clash.exit_code != 0 and "exists and is not a folder" in _plain(clash.output)
+    assert a_file.read_text() == "x"
+
+
+def _plain(output: str) -> str:
+    """CLI output without rich's box drawing and line wrapping."""
+    return " ".join(re.sub(r"[│╭╮╰╯─]", " ", output).split())
