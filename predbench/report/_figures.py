@@ -296,9 +296,9 @@ def predictor_feature_heatmap(
     if vmax - vmin < 1e-9:
         vmin, vmax = vmin - 0.05, vmax + 0.05
     cmap = heatmap_cmap()
-    label_width = 0.065 * max(len(str(p)) for p in predictors) + 0.4
-    panel_width = 0.62 * len(feature_sets) + 0.2
-    per_row = max(1, int((MAX_WIDTH - label_width - 0.9) // panel_width))
+    label_width = 0.065 * max(len(str(p)) for p in predictors) + 0.3
+    panel_width = 0.52 * len(feature_sets) + 0.15
+    per_row = max(1, int((MAX_WIDTH - label_width - 0.8) // panel_width))
     per_row = min(per_row, len(sizes))
     n_rows = -(-len(sizes) // per_row)
     height = (0.42 * len(predictors) + 1.3) * n_rows + 0.5
@@ -451,7 +451,7 @@ def rank_heatmap(table: pd.DataFrame, tasks: Sequence[str], *, title: str, top: 
     """
     rows = table.head(top)
     grid = rows[list(tasks)].to_numpy(dtype=float)
-    fig, ax = _new_axes(figsize=(0.75 * len(tasks) + 4.6, 0.24 * len(rows) + 2.2))
+    fig, ax = _new_axes(figsize=(0.75 * len(tasks) + 4.6, max(3.2, 0.24 * len(rows) + 2.2)))
     cmap = heatmap_cmap(reverse=True)
     finite = grid[np.isfinite(grid)]
     vmax = max(float(np.percentile(finite, 95)) if finite.size else 1.0, 2.0)
@@ -475,7 +475,7 @@ def rank_heatmap(table: pd.DataFrame, tasks: Sequence[str], *, title: str, top: 
     ax.set_yticks(range(len(rows)), labels)
     for tick, family in zip(ax.get_yticklabels(), rows["family"], strict=True):
         tick.set_color(family_color(family))
-    fig.colorbar(image, ax=ax, label="SHAP rank (1 = most important)")
+    fig.colorbar(image, ax=ax, label="SHAP rank (1 = top)")
     ax.set_title(title, loc="left")
     return fig
 
