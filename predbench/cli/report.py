@@ -16,7 +16,13 @@ def register(app: typer.Typer) -> None:
         store: Path | None = typer.Argument(
             None, help="Results store (default results/predbench.duckdb)."
         ),
-        output: Path = typer.Option(..., "--output", "-o", help="HTML file to write."),
+        output: Path | None = typer.Option(None, "--output", "-o", help="HTML file to write."),
+        figures: Path | None = typer.Option(
+            None,
+            "--figures",
+            help="Folder for every figure as SVG and PDF plus the CSV of its numbers, named "
+            "<section>__<task>__<what> (e.g. curves__nb201-cifar10__tau-rho.pdf).",
+        ),
         suites: list[str] | None = typer.Option(
             None,
             "--suite",
@@ -31,14 +37,24 @@ def register(app: typer.Typer) -> None:
         ),
         title: str | None = typer.Option(None, "--title", help="Page title."),
     ) -> None:
-        """Write an offline HTML report: τ/Spearman curves, heatmaps, SHAP plots, search."""
+        """Write an offline HTML report (τ/Spearman curves, heatmaps, SHAP plots, search) and/or
+        its figures as SVG + PDF + CSV files for a paper."""
         from rich.console import Console
 
         from predbench.evaluation import DEFAULT_STORE
-        from predbench.report import load_report_data, write_report
+        from predbench.report import build_report, load_report_data, write_report
 
         console = Console(stderr=True)
-        if output.suffix.lower() not in (".html", ".htm"):
+        if output is None and figures is None:
+            raise typer.BadParameter(
+                "nothing to write: give --output FILE.html, --figures DIR, or both",
+                param_hint="--output / --figures",
+            )
+        if figures is not None and figures.exists() and not figures.is_dir():
+            raise typer.BadParameter(
+                f"{figures}: exists and is not a folder", param_hint="--figures"
+            )
+        if output is not None and output.suffix.lower() not in (".html", ".htm"):
             raise typer.BadParameter(f"{output}: expected an .html file", param_hint="--output")
         names = [_suite_name(s) for s in suites or []]
         start = time.perf_counter()
@@ -54,11 +70,16 @@ def register(app: typer.Typer) -> None:
                 + (f" for suite(s) {', '.join(names)}" if names else "")
             )
         default_title = "predbench report" + (f": {', '.join(names)}" if names else "")
-        write_report(output, data, title=title or default_title)
-        size = output.stat().st_size
-        console.print(
-            f"wrote {output} ({size / 1024:,.0f} KiB) in {time.perf_counter() - start:.1f} s"
-        )
+        title = title or default_title
+        if output is None:
+            build_report(data, title=title, figures_dir=figures)
+        else:
+            write_report(output, data, title=title, figures_dir=figures)
+            size = output.stat().st_size
+            console.print(f"wrote {output} ({size / 1024:,.0f} KiB)")
+        if figures is not None:
+            console.print(f"wrote the figures to {figures}/ as .svg, .pdf and .csv")
+        console.print(f"done in {time.perf_counter() - start:.1f} s")
 
 
 def _suite_name(value: str) -> str:

@@ -3,7 +3,7 @@
 Sections, each left out (with a sentence saying why) when its tables are empty:
 
 1. ranking quality (Kendall τ, Spearman ρ) against the training-set size, per task;
-2. predictors × feature sets at the largest training size, per task;
+2. predictors × feature sets, one heatmap panel per training size, per task;
 3. SHAP: per task, which features and families the explained predictors rely on;
 4. across tasks: the features × tasks table of SHAP ranks (GRAF-paper style);
 5. search trajectories, when a search store is given;
@@ -23,6 +23,7 @@ import pandas as pd
 from featurizers.io import atomic_write_text
 from predbench.report import _figures as figs
 from predbench.report._data import ReportData, task_label, versions_table
+from predbench.report._export import FigureExport
 from predbench.report._html import Section, bullet_list, esc, figure, note, page, table
 
 METRIC_LABELS = {"kendall_tau": "Kendall τ", "spearman": "Spearman ρ"}
@@ -51,10 +52,55 @@ def _with_labels(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(label=labels)
 
 
+def target_unit(task: str, target: object = None) -> str:
+    """Unit of a task's target for SHAP axes: percentage points for accuracy targets (in %),
+    the registry's unit text otherwise, "target units" for tasks the registry does not know."""
+    from predbench.data.tasks import task_info
+
+    column = "val_accuracy" if target is None or target != target else str(target)
+    try:
+        text = task_info(str(task)).units.get(column, "")
+    except (KeyError, ValueError):
+        text = ""
+    text = str(text).strip()
+    if text.startswith("%"):
+        return "percentage points"
+    if not text:
+        return "target units"
+    return text.split(" (")[0]
+
+
+class _Figures:
+    """Draws each figure once into the page (PNG) and, when asked, into files (SVG/PDF/CSV)."""
+
+    def __init__(self, export: FigureExport) -> None:
+        self.export = export
+
+    def __call__(
+        self,
+        fig: object,
+        data: pd.DataFrame,
+        *,
+        section: str,
+        task: str,
+        what: str,
+        alt: str,
+        how_to_read: str,
+    ) -> str:
+        name = self.export.add(fig, data, section=section, task=task, what=what)
+        return figure(figs.to_data_uri(fig), alt, how_to_read + f" {COLOUR_NOTE}", name)
+
+
+COLOUR_NOTE = (
+    "<i>Colours: in every heatmap of this report darker = better; series are told apart by "
+    "colour, line style and marker together.</i>"
+)
+
+
 # ------------------------------------------------------------------------------- sections
 
 
-def _accuracy_sections(data: ReportData) -> list[Section]:
+def _accuracy_sections(data: ReportData, draw: _Figures) -> list[Section]:
     from predbench.evaluation.metrics import aggregate
 
     ok = data.ok_results
@@ -65,7 +111,7 @@ def _accuracy_sections(data: ReportData) -> list[Section]:
     )
     grid = Section(
         "Predictors × feature sets",
-        "Every predictor against every encoding at the largest training set of each task.",
+        "Every predictor against every encoding, one panel per training-set size, per task.",
     )
     if ok.empty:
         message = "No finished predictor runs in the store (run a suite with `predbench compare`)."
@@ -77,6 +123,7 @@ def _accuracy_sections(data: ReportData) -> list[Section]:
         part = {m: c[c["label"] == label] for m, c in cells.items()}
         tau = part["kendall_tau"]
         seeds = int(tau["n"].max())
+        few = int(tau["n"].min())
         n_test = (
             ok[ok["label"] == label]["n_test"] if "n_test" in ok.columns else pd.Series(dtype=float)
         )
@@ -85,26 +132,36 @@ def _accuracy_sections(data: ReportData) -> list[Section]:
             if n_test.notna().any()
             else "the test architectures"
         )
+        curve_data = pd.concat([c.assign(metric=m) for m, c in part.items()], ignore_index=True)[
+            ["metric", "features", "predictor", "train_size", "mean", "ci_low", "ci_high", "n"]
+        ]
         fig = figs.metric_vs_train_size(part, title=label, metric_labels=METRIC_LABELS)
-        curves.add(
-            f"<h3>{esc(label)}</h3>",
-            figure(
-                figs.to_data_uri(fig),
-                f"Kendall tau and Spearman rho against training-set size on {label}",
-                "Each column of panels is one feature set (encoding); each line one predictor. "
-                f"A dot is the mean over up to {seeds} seeds (each seed draws its own training "
-                f"set and is scored on {test_text}); the shaded band or error bar is the 95 % "
-                "t-interval of that mean. τ = 1 means the predicted order of the test "
-                "architectures equals the benchmark's order, 0 means no better than random. "
-                "Spearman ρ measures the same agreement on another scale (|ρ| ≥ |τ| for the "
-                "same predictions). The x axis is logarithmic.",
+        curves.group(
+            label,
+            draw(
+                fig,
+                curve_data,
+                section="curves",
+                task=label,
+                what="tau-rho",
+                alt=f"Kendall tau and Spearman rho against training-set size on {label}",
+                how_to_read="Each column of panels is one feature set (encoding); each line one "
+                f"predictor. A point is the mean over {_seed_text(few, seeds)} (each seed draws "
+                f"its own training set and is scored on {test_text}); the error bar is the 95 % "
+                "t-interval of that mean, cut to [−1, 1] (τ and ρ cannot leave it). Points of "
+                "different predictors are shifted slightly sideways so their bars do not cover "
+                "each other. The y axis follows the means: an interval wider than the data (few "
+                "seeds give wide intervals) runs to the edge of the panel and is marked there "
+                "with a triangle; its full bounds are in the figure's CSV. τ = 1 means the "
+                "predicted order of the test architectures equals the benchmark's order, 0 means "
+                "no better than random. Spearman ρ measures the same agreement on another scale "
+                "(|ρ| ≥ |τ| for the same predictions). The x axis is logarithmic.",
             ),
         )
         largest = int(tau["train_size"].max())
+        sizes = sorted(int(s) for s in tau["train_size"].unique())
+        fig = figs.predictor_feature_heatmap(tau, title=f"{label}: mean Kendall τ")
         at = tau[tau["train_size"] == largest]
-        fig = figs.predictor_feature_heatmap(
-            at, title=f"{label}: mean Kendall τ at {largest:,} training architectures"
-        )
         best = at.sort_values("mean", ascending=False).head(5)
         rho = part["spearman"]
         rho = rho[rho["train_size"] == largest].set_index(["features", "predictor"])["mean"]
@@ -124,21 +181,32 @@ def _accuracy_sections(data: ReportData) -> list[Section]:
                 "seeds": best["n"].astype(int),
             }
         )
-        grid.add(
-            f"<h3>{esc(label)}</h3>",
-            figure(
-                figs.to_data_uri(fig),
-                f"Heatmap of mean Kendall tau, predictors by feature sets, on {label}",
-                "Each cell is the mean Kendall τ of one predictor (row) with one feature set "
-                f"(column) over its seeds at {largest:,} training architectures; the ± value is "
-                "half the width of the 95 % interval. Brighter is better. Read along a row to see "
-                "which encoding helps a predictor, down a column to compare predictors on the same "
-                "encoding. A grey “–” marks a combination the suite did not run.",
+        grid.group(
+            label,
+            draw(
+                fig,
+                tau[["features", "predictor", "train_size", "mean", "ci_low", "ci_high", "n"]],
+                section="heatmap",
+                task=label,
+                what="tau",
+                alt=f"Heatmaps of mean Kendall tau, predictors by feature sets, on {label}",
+                how_to_read="One panel per training-set size ("
+                + ", ".join(f"{s:,}" for s in sizes)
+                + " architectures). Each cell is the mean Kendall τ of one predictor (row) with "
+                "one feature set (column) over its seeds; the ± value is half the width of the "
+                "95 % interval. All panels share one colour scale, darker = higher τ. Read along "
+                "a row to see which encoding helps a predictor, down a column to compare "
+                "predictors on the same encoding, across panels to see what more training data "
+                "buys. A grey “–” marks a combination the suite did not run.",
             ),
-            "<p>Best five combinations:</p>",
+            f"<p>Best five combinations at {largest:,} training architectures:</p>",
             table(best_table),
         )
     return [curves, grid]
+
+
+def _seed_text(low: int, high: int) -> str:
+    return f"{high} seeds" if low == high else f"{low}–{high} seeds"
 
 
 def _shown(n_features: int) -> str:
@@ -156,12 +224,14 @@ def _headline(runs: pd.DataFrame) -> pd.Series:
     return order.iloc[0]
 
 
-def _shap_section(data: ReportData) -> Section:
+def _shap_section(data: ReportData, draw: _Figures) -> Section:
     section = Section(
         "What the predictors look at (SHAP)",
         "SHAP values split each prediction into one contribution per feature: the prediction "
         "equals the average prediction (the <i>base value</i>) plus the sum of the contributions. "
         "A feature that often moves predictions far from the average matters to the model. "
+        "Contributions are in the units of the task's target (percentage points for accuracy "
+        "targets), named on each figure's axis. "
         "Tree models (random forest, XGBoost, LightGBM) get exact values; other models get "
         "sampled (permutation) values, with the sample budget listed in the settings. Features "
         "that carry the same information share their importance in a way that depends on the "
@@ -182,7 +252,9 @@ def _shap_section(data: ReportData) -> Section:
     families = data.families
     for label in dict.fromkeys(runs["label"]):
         mine = runs[runs["label"] == label].sort_values("kendall_tau", ascending=False)
-        section.add(f"<h3>{esc(label)}</h3>")
+        first = mine.iloc[0]
+        unit = target_unit(first["task"], first.get("target"))
+        parts: list[str] = []
         top3 = []
         for explain_id in mine["explain_id"]:
             rows = importance[importance["explain_id"] == explain_id].sort_values("rank").head(3)
@@ -201,22 +273,31 @@ def _shap_section(data: ReportData) -> Section:
         )
         if mine["suite"].nunique() > 1:
             overview.insert(0, "suite", mine["suite"].to_numpy())
-        section.add(table(overview))
+        parts.append(f"<p>SHAP values on this task are in {esc(unit)}.</p>")
+        parts.append(table(overview))
         head = _headline(mine)
         rows = importance[importance["explain_id"] == head["explain_id"]]
         what = (
             f"{head['predictor']} on {head['features']}, {int(head['train_size']):,} training "
             f"architectures, seed {int(head['seed'])} (τ = {head['kendall_tau']:.3f})"
         )
-        fig = figs.importance_bars(rows, title=f"{label}: {what}", top=TOP_FEATURES)
-        section.add(
-            figure(
-                figs.to_data_uri(fig),
-                f"Bar chart of the {TOP_FEATURES} most important features on {label}",
-                f"Bar length is a feature's mean |SHAP value| over the {int(head['n_rows']):,} "
-                "explained test architectures, in units of the target (for accuracy: percentage "
-                "points): how far, on average, this feature moves a prediction away from the base "
-                f"value {head['base_value']:.3g}. The colour gives the feature's family "
+        fig = figs.importance_bars(rows, title=f"{label}:\n{what}", top=TOP_FEATURES, unit=unit)
+        bar_data = rows.sort_values("rank").head(TOP_FEATURES)
+        bar_data = bar_data[
+            [c for c in ("rank", "feature", "family", "mean_abs_shap") if c in bar_data]
+        ]
+        parts.append(
+            draw(
+                fig,
+                bar_data.assign(unit=unit),
+                section="shap",
+                task=label,
+                what="importance",
+                alt=f"Bar chart of the {TOP_FEATURES} most important features on {label}",
+                how_to_read=f"Bar length is a feature's mean |SHAP value| over the "
+                f"{int(head['n_rows']):,} explained test architectures, in {esc(unit)}: how far, "
+                "on average, this feature moves a prediction away from the base value "
+                f"{head['base_value']:.3g}. The colour gives the feature's family "
                 "(zcp = recorded zero-cost proxy, graf = neural graph feature, onehot = op on an "
                 f"edge). {_shown(int(head['n_features']))} {OPS_NOTE}",
             )
@@ -225,28 +306,36 @@ def _shap_section(data: ReportData) -> Section:
             top = rows.sort_values("rank").head(TOP_FEATURES)["feature"].tolist()
             try:
                 values = data.shap_values(head["explain_id"], top)
-            except FileNotFoundError as err:
-                section.add(note(f"Beeswarm left out: {err}"))
+            except FileNotFoundError:
+                parts.append(
+                    note("Beeswarm left out: the per-architecture SHAP values are not stored.")
+                )
             else:
                 fig = figs.beeswarm(
                     values,
                     top,
                     title=f"{label}: per-architecture SHAP values",
                     max_rows=BEESWARM_ROWS,
+                    unit=unit,
                 )
                 shown = min(len(values), BEESWARM_ROWS)
-                section.add(
-                    figure(
-                        figs.to_data_uri(fig),
-                        f"Beeswarm plot of SHAP values on {label}",
-                        f"One dot per test architecture ({shown:,} shown"
+                parts.append(
+                    draw(
+                        fig,
+                        figs.sample_rows(values, BEESWARM_ROWS),
+                        section="shap",
+                        task=label,
+                        what="beeswarm",
+                        alt=f"Beeswarm plot of SHAP values on {label}",
+                        how_to_read=f"One dot per test architecture ({shown:,} shown"
                         + (f", a seeded sample of {len(values):,}" if len(values) > shown else "")
                         + ") for the same features, most important at the top. The horizontal "
-                        "position is how much that feature moved that architecture's prediction "
-                        "up (right) or down (left). The colour is the feature's own value for the "
-                        "architecture, red high and blue low: red dots on the right mean that high "
-                        "values of the feature raise the prediction. A wide spread means the "
-                        "feature separates good from bad architectures.",
+                        f"position (in {esc(unit)}) is how much that feature moved that "
+                        "architecture's prediction up (right) or down (left). The colour is the "
+                        "feature's own value for the architecture, red high and blue low: red "
+                        "dots on the right mean that high values of the feature raise the "
+                        "prediction. A wide spread means the feature separates good from bad "
+                        "architectures.",
                     )
                 )
         fam = families[families["explain_id"].isin(mine["explain_id"])]
@@ -264,21 +353,26 @@ def _shap_section(data: ReportData) -> Section:
                 )
             ]
             fig = figs.family_shares(fam, title=f"{label}: importance by feature family")
-            section.add(
-                figure(
-                    figs.to_data_uri(fig),
-                    f"Stacked bars of feature-family importance on {label}",
-                    "One bar per explained predictor that uses more than one family. Each "
-                    "segment is a family's share of the SHAP importance, counting the family's "
-                    "columns as one player (the absolute value of their summed SHAP values, "
-                    "averaged over architectures). A family with a large share is what that "
-                    "model's ranking rests on.",
+            parts.append(
+                draw(
+                    fig,
+                    fam[[c for c in ("label", "family", "share") if c in fam]],
+                    section="shap",
+                    task=label,
+                    what="family-shares",
+                    alt=f"Stacked bars of feature-family importance on {label}",
+                    how_to_read="One bar per explained predictor that uses more than one family. "
+                    "Each segment is a family's share of the SHAP importance, counting the "
+                    "family's columns as one player (the absolute value of their summed SHAP "
+                    "values, averaged over architectures). A family with a large share is what "
+                    "that model's ranking rests on.",
                 )
             )
+        section.group(label, *parts)
     return section
 
 
-def _rank_section(data: ReportData) -> Section:
+def _rank_section(data: ReportData, draw: _Figures) -> Section:
     from predbench.explain import aggregate_importance, rank_table
 
     section = Section(
@@ -311,23 +405,31 @@ def _rank_section(data: ReportData) -> Section:
         ]
         averaged = aggregate_importance(part, by=("label",))
         ranks = rank_table(averaged, by="label")
-        tasks = list(dict.fromkeys(averaged["label"]))
+        tasks = sorted(dict.fromkeys(averaged["label"]))
         seeds = int(averaged["n_runs"].max())
         fig = figs.rank_heatmap(
             ranks,
             tasks,
-            title=f"{predictor} on {features}, {int(size):,} training architectures: SHAP ranks",
+            title=f"{predictor} on {features}, {int(size):,} training archs: SHAP ranks",
             top=TOP_RANKS,
         )
-        section.add(
-            f"<h3>{esc(predictor)} · {esc(features)} · n = {int(size):,}</h3>",
-            figure(
-                figs.to_data_uri(fig),
-                f"Heatmap of SHAP feature ranks across tasks for {predictor} on {features}",
-                "Rows are features, sorted by their mean rank over the tasks (shown in brackets; a "
-                "task that lacks the feature, e.g. another search space, counts as its last rank); "
-                "columns are tasks. A cell is the feature's rank by mean |SHAP| on that task "
-                "(1 = most important; dark = important"
+        title = f"{predictor} · {features} · n = {int(size):,}"
+        rank_data = ranks.head(TOP_RANKS)
+        rank_data = rank_data[["family", "mean_rank", *tasks]].rename_axis("feature").reset_index()
+        section.group(
+            title,
+            draw(
+                fig,
+                rank_data,
+                section="ranks",
+                task=f"{predictor}-{features}-n{int(size)}",
+                what="shap-ranks",
+                alt=f"Heatmap of SHAP feature ranks across tasks for {predictor} on {features}",
+                how_to_read="Rows are features, sorted by their mean rank over the tasks (shown "
+                "in brackets; a task that lacks the feature, e.g. another search space, counts "
+                "as its last rank); columns are tasks in alphabetical order of their names. A "
+                "cell is the feature's rank by mean |SHAP| on that task (1 = most important; "
+                "darker = more important"
                 + (
                     f"; importance averaged over repeated runs, up to {seeds}, first"
                     if seeds > 1
@@ -349,7 +451,7 @@ def _rank_section(data: ReportData) -> Section:
     return section
 
 
-def _search_section(data: ReportData) -> Section:
+def _search_section(data: ReportData, draw: _Figures) -> Section:
     from predbench.evaluation.metrics import mean_interval
 
     section = Section(
@@ -370,29 +472,35 @@ def _search_section(data: ReportData) -> Section:
         multi = part["hypervolume"].notna().any() if "hypervolume" in part else False
         column = "hypervolume" if multi else "best_value"
         objective = str(part["objectives"].iloc[0]) if "objectives" in part else "objective"
+        direction = figs.search_direction(part, column)
+        reference = float(part[column].max() if direction > 0 else part[column].min())
+        part = part.assign(_gap=direction * (reference - part[column]))
         rows = []
         for (strategy, query), group in part.groupby(["strategy", "query"], sort=False):
-            rows.append({"strategy": strategy, "query": query, **mean_interval(group[column])})
+            rows.append(
+                {
+                    "strategy": strategy,
+                    "query": query,
+                    **mean_interval(group[column]),
+                    **{f"gap_{k}": v for k, v in mean_interval(group["_gap"]).items()},
+                }
+            )
         curves = pd.DataFrame(rows)
-        ylabel = "hypervolume" if multi else f"best {objective} so far"
-        fig = figs.search_trajectories(curves, title=f"{task}: {ylabel}", ylabel=ylabel)
-        section.add(
-            f"<h3>{esc(task)}</h3>",
-            figure(
-                figs.to_data_uri(fig),
-                f"Search trajectories on {task}",
-                "One line per search strategy: the mean over seeds of the best value found after "
-                "each evaluated architecture, with the 95 % t-interval of that mean as a band. "
-                "Higher and further left is better: the strategy finds good architectures with "
-                "fewer evaluations."
-                + (
-                    " For two objectives the y axis is the hypervolume of the Pareto front found "
-                    "so far."
-                    if multi
-                    else ""
-                ),
-            ),
+        gap = curves[["strategy", "query"]].assign(
+            mean=curves["gap_mean"],
+            ci_low=curves["gap_ci_low"],
+            ci_high=curves["gap_ci_high"],
+            n=curves["gap_n"],
         )
+        ylabel = "hypervolume" if multi else f"best {objective} so far"
+        fig = figs.search_trajectories(
+            curves,
+            title=f"{task}: {ylabel}",
+            ylabel=ylabel,
+            gap=gap,
+            gap_label="gap to best found (log)",
+        )
+        best_word = "highest" if direction > 0 else "lowest"
         final = part.sort_values("query").groupby(["strategy", "seed"], sort=False).tail(1)
         summary = []
         for strategy, group in final.groupby("strategy", sort=False):
@@ -409,7 +517,35 @@ def _search_section(data: ReportData) -> Section:
             if "best_test_accuracy" in group and group["best_test_accuracy"].notna().any():
                 row["test accuracy of best (mean)"] = float(group["best_test_accuracy"].mean())
             summary.append(row)
-        section.add(table(pd.DataFrame(summary)))
+        section.group(
+            task,
+            draw(
+                fig,
+                curves.drop(columns=["gap_n"]).assign(reference=reference),
+                section="search",
+                task=task,
+                what="trajectory",
+                alt=f"Search trajectories on {task}",
+                how_to_read="One line per search strategy (colour, line style and marker differ): "
+                "the mean over seeds of the best value found after each evaluated architecture. "
+                "The 95 % t-interval of that mean is drawn as an error bar at a few checkpoints "
+                "(the markers), shifted slightly sideways per strategy so the bars do not hide "
+                "one another. Left: the value itself with those intervals, "
+                + ("higher" if direction > 0 else "lower")
+                + " is better. Right: the gap to the "
+                f"{best_word} value any run of this report found ({reference:.4g}), on a log "
+                "scale, so differences near the end of the budget stay visible (means only: a "
+                "log axis cannot show an interval that reaches zero); lower is better, and a line "
+                "that stops has reached that value in every seed."
+                + (
+                    " For two objectives the value is the hypervolume of the Pareto front found "
+                    "so far."
+                    if multi
+                    else ""
+                ),
+            ),
+            table(pd.DataFrame(summary)),
+        )
     return section
 
 
@@ -419,7 +555,14 @@ def _settings_section(data: ReportData) -> Section:
         "What produced the numbers above, so they can be reproduced.",
     )
     items = [
-        f"Stores read: {', '.join(f'<code>{esc(s)}</code>' for s in data.sources) or 'tables given directly'}"
+        "Stores read: "
+        + (
+            ", ".join(
+                f"<code>{esc(name)}</code>"
+                for name in dict.fromkeys(Path(s).name for s in data.sources)
+            )
+            or "tables given directly"
+        )
     ]
     if data.suites:
         items.append(f"Restricted to suites: {esc(', '.join(data.suites))}")
@@ -544,13 +687,23 @@ def _n_text(group: pd.DataFrame) -> str:
     return f"{low}" if low == high else f"{low}–{high}"
 
 
-def build_report(data: ReportData, *, title: str = "predbench report") -> str:
-    """The report as one self-contained HTML string."""
+def build_report(
+    data: ReportData,
+    *,
+    title: str = "predbench report",
+    figures_dir: str | os.PathLike[str] | None = None,
+) -> str:
+    """The report as one self-contained HTML string.
+
+    With ``figures_dir``, every figure is also written there as SVG, PDF and the CSV of the
+    numbers it draws, under the stable name shown in its caption (:mod:`._export`).
+    """
+    draw = _Figures(FigureExport(None if figures_dir is None else Path(figures_dir)))
     sections = [
-        *_accuracy_sections(data),
-        _shap_section(data),
-        _rank_section(data),
-        _search_section(data),
+        *_accuracy_sections(data, draw),
+        _shap_section(data, draw),
+        _rank_section(data, draw),
+        _search_section(data, draw),
     ]
     sections.append(_settings_section(data))
     ok = data.ok_results
@@ -581,7 +734,12 @@ def build_report(data: ReportData, *, title: str = "predbench report") -> str:
 
 
 def write_report(
-    path: str | os.PathLike[str], data: ReportData, *, title: str = "predbench report"
+    path: str | os.PathLike[str],
+    data: ReportData,
+    *,
+    title: str = "predbench report",
+    figures_dir: str | os.PathLike[str] | None = None,
 ) -> Path:
-    """Build the report and write it atomically (temporary file, then rename)."""
-    return atomic_write_text(path, build_report(data, title=title))
+    """Build the report and write it atomically (temporary file, then rename); with
+    ``figures_dir``, write every figure there too (SVG, PDF, CSV)."""
+    return atomic_write_text(path, build_report(data, title=title, figures_dir=figures_dir))

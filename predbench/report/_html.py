@@ -2,7 +2,9 @@
 
 Plain string building with :func:`html.escape` on every value that comes from data: the page has
 no scripts, no external stylesheets, fonts or images (figures are ``data:`` URIs), so it opens the
-same offline, in a mail attachment or in a sandboxed viewer.
+same offline, in a mail attachment or in a sandboxed viewer. Long pages stay navigable without
+scripts: a nested table of contents links every section and every task block, and each block is
+a ``<details open>`` element the reader can fold away.
 """
 
 from __future__ import annotations
@@ -29,6 +31,11 @@ nav.toc { background: #f1f4f8; border-radius: 6px; padding: 10px 16px; margin: 1
 nav.toc ol { margin: 4px 0; padding-left: 22px; }
 nav.toc a { color: #1a4f9c; text-decoration: none; }
 nav.toc a:hover { text-decoration: underline; }
+nav.toc ol ol { font-size: 14px; padding-left: 18px; }
+details.group { margin: 10px 0 6px; border-top: 1px solid #e3e6eb; }
+details.group > summary { cursor: pointer; padding: 4px 0; }
+details.group > summary > h3 { display: inline; margin: 0; }
+details.group[open] > summary { margin-bottom: 4px; }
 figure { margin: 14px 0 22px; }
 figure img { display: block; max-width: 100%; height: auto; border: 1px solid #e3e6eb;
   border-radius: 4px; }
@@ -57,11 +64,21 @@ def slug(text: str) -> str:
     return "-".join(p for p in out.split("-") if p) or "section"
 
 
-def figure(uri: str, alt: str, how_to_read: str) -> str:
-    """An inline image with its "how to read this" caption (``how_to_read`` is trusted HTML)."""
+def figure(uri: str, alt: str, how_to_read: str, name: str | None = None) -> str:
+    """An inline image with its "how to read this" caption (``how_to_read`` is trusted HTML).
+
+    ``name`` is the figure's stable file name (``predbench report --figures DIR``), shown after
+    the caption so a reader can find the SVG/PDF/CSV of what they see.
+    """
+    file_note = (
+        f' <span class="file">Exported by <code>--figures</code> as '
+        f"<code>{esc(name)}.svg/.pdf/.csv</code>.</span>"
+        if name
+        else ""
+    )
     return (
         f'<figure><img src="{esc(uri)}" alt="{esc(alt)}">'
-        f"<figcaption><b>How to read this.</b> {how_to_read}</figcaption></figure>"
+        f"<figcaption><b>How to read this.</b> {how_to_read}{file_note}</figcaption></figure>"
     )
 
 
@@ -111,6 +128,8 @@ class Section:
     title: str
     intro: str = ""
     parts: list[str] = field(default_factory=list)
+    #: ``(title, anchor)`` of the collapsible blocks, for the table of contents.
+    groups: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def anchor(self) -> str:
@@ -120,6 +139,20 @@ class Section:
         self.parts.extend(html_parts)
         return self
 
+    def group(self, title: str, *html_parts: str) -> Section:
+        """A collapsible block (open at first) with its own ``<h3>`` and table-of-contents entry."""
+        anchor = base = f"{self.anchor}--{slug(title)}"
+        n = 2
+        while anchor in {a for _, a in self.groups}:
+            anchor = f"{base}-{n}"
+            n += 1
+        self.groups.append((title, anchor))
+        self.parts.append(
+            f'<details class="group" id="{anchor}" open><summary><h3>{esc(title)}</h3></summary>'
+            f"{''.join(html_parts)}</details>"
+        )
+        return self
+
     def render(self) -> str:
         intro = f'<p class="lead">{self.intro}</p>' if self.intro else ""
         return f'<section id="{self.anchor}"><h2>{esc(self.title)}</h2>{intro}{"".join(self.parts)}</section>'
@@ -127,7 +160,7 @@ class Section:
 
 def page(title: str, subtitle: str, sections: Sequence[Section], footer: str) -> str:
     """The whole document."""
-    toc = "".join(f'<li><a href="#{s.anchor}">{esc(s.title)}</a></li>' for s in sections)
+    toc = "".join(_toc_entry(s) for s in sections)
     body = "".join(s.render() for s in sections)
     return (
         "<!DOCTYPE html>\n"
@@ -138,6 +171,12 @@ def page(title: str, subtitle: str, sections: Sequence[Section], footer: str) ->
         f'<nav class="toc"><b>Contents</b><ol>{toc}</ol></nav>{body}'
         f"<footer>{footer}</footer></main></body></html>\n"
     )
+
+
+def _toc_entry(section: Section) -> str:
+    subs = "".join(f'<li><a href="#{a}">{esc(t)}</a></li>' for t, a in section.groups)
+    nested = f"<ol>{subs}</ol>" if subs else ""
+    return f'<li><a href="#{section.anchor}">{esc(section.title)}</a>{nested}</li>'
 
 
 def bullet_list(items: Iterable[str]) -> str:
