@@ -7,7 +7,6 @@ explanations of small fitted models, search trajectories), so every section is d
 from __future__ import annotations
 
 import base64
-import json
 import re
 from pathlib import Path
 
