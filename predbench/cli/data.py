@@ -91,7 +91,7 @@ def fetch_command(
 ) -> None:
     """Download benchmark files into the cache, checking their sha256."""
     from predbench.data import TASKS, DataIntegrityError, cache_dir, fetch_all, load_registry
-    from predbench.data.tasks import task_info
+    from predbench.data.catalog import task_info
 
     registry = load_registry()
     if all_files:
@@ -130,7 +130,7 @@ def show_command(
     from rich.table import Table
 
     from predbench.data import FAILED_PROXY, PROXY_NAMES, load_task
-    from predbench.data.tasks import task_info
+    from predbench.data.catalog import task_info
 
     try:
         info = task_info(key)

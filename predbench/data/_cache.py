@@ -13,7 +13,6 @@ import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyarrow as pa
@@ -22,12 +21,10 @@ import pyarrow.parquet as pq
 import featurizers.spaces
 from featurizers.io import atomic_write
 
+from .catalog import TaskInfo
 from .download import cache_dir
 from .registry import load_registry
 from .task import Task
-
-if TYPE_CHECKING:
-    from .tasks import TaskInfo
 
 _META_KEY = b"predbench.task"
 _PREFIX = {"target": "target:", "proxy": "proxy:", "time": "time:"}

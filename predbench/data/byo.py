@@ -23,11 +23,12 @@ from pathlib import Path
 
 from featurizers.spaces import space_name
 
+from .catalog import TaskInfo
+from .loading import merge_tables
 from .readers import MalformedFileError, read_csv_table, read_suite_json
 from .readers.hw_nas_bench import HW_UNITS
 from .readers.hw_nas_bench import MISSING as HW_MISSING
 from .task import Task
-from .tasks import TaskInfo, merge_tables
 
 _FORMATS = {".json": "json", ".csv": "csv"}
 

@@ -16,7 +16,7 @@ A task is a value. Its three tables share one index, the space's canonical arch 
 
 Two optional tables describe where the numbers came from: ``units`` (column → unit text, shown by
 ``predbench data show``) and ``cross_checks`` (one row per column recorded by more than one source
-file, saying how far the files agree on the archs they share; see :mod:`predbench.data.tasks`).
+file, saying how far the files agree on the archs they share; see :mod:`predbench.data.loading`).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ import pytest
 
 from featurizers.spaces import get_space
 from predbench.data import FAILED_PROXY, PROXY_NAMES, TASKS, list_tasks, load_task, task_info
-from predbench.data.tasks import build_task
+from predbench.data.loading import build_task
 from tests.conftest import shared_path
 
 RUNS = "data/automl__NASLib/run/results/benchmarks/"
@@ -300,7 +300,7 @@ def test_unknown_task():
 
 def test_unreadable_cache_entry_is_rebuilt():
     from predbench.data import _cache
-    from predbench.data.tasks import _MEMORY
+    from predbench.data.loading import _MEMORY
 
     info = task_info("tnb101_micro/svhn")
     expected = load_task(info.key)
