@@ -13,6 +13,7 @@ Typical use::
 * :func:`load_task_from_file` — a task from a user's own JSON or CSV.
 """
 
+from ._cache import CacheIntegrityWarning
 from .byo import load_task_from_file
 from .catalog import TASKS, TaskInfo, list_tasks, task_info
 from .download import DataIntegrityError, cache_dir, fetch, fetch_all
@@ -26,6 +27,7 @@ __all__ = [
     "PROXY_NAMES",
     "TASKS",
     "ArchParseError",
+    "CacheIntegrityWarning",
     "DataIntegrityError",
     "MalformedFileError",
     "RegistryEntry",

