@@ -29,10 +29,9 @@ def _console():  # rich is imported lazily, so no annotation
 
 
 def _fail(message: str) -> typer.Exit:
-    from rich.console import Console
+    from ._ui import fail
 
-    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(code=1)
+    return fail(message)
 
 
 def _summarize_columns(names: tuple[str, ...]) -> str:

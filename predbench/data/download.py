@@ -227,6 +227,7 @@ class _HTTPDownload:
             window_start, window_bytes = start, 0
             own = not hasattr(output_file, "write")
             out = open(output_file, "wb") if own else output_file
+            complete = False
             try:
                 while True:
                     try:
@@ -253,11 +254,12 @@ class _HTTPDownload:
                                 f"stalled (fewer than {STALL_MIN_BYTES} bytes in {self.stall:g} s)",
                             )
                         window_start, window_bytes = now, 0
+                complete = True
             finally:
                 if own:
                     out.close()
-                if bar:
-                    bar.close()
+                if bar and complete:
+                    bar.close()  # a failed download keeps its partial bar
         return None
 
 
