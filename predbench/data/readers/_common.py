@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from featurizers.spaces import SPACES, InvalidArchError, get_space
+from featurizers.spaces._errors import short_repr
 
 from ..task import FAILED_PROXY, PROXY_NAMES
 
@@ -90,7 +91,7 @@ def canonical_ids(
             pos = next((i for i, k in enumerate(keys) if _same(k, exc.arch)), 0)
         column = f", column {field!r}" if field else ""
         raise ArchParseError(
-            f"{origin}, {labels[pos]}{column}: cannot read architecture {keys[pos]!r} as a "
+            f"{origin}, {labels[pos]}{column}: cannot read architecture {short_repr(keys[pos])} as a "
             f"{module.NAME} arch{f' ({exc.reason})' if exc.reason else ''}"
             f"{_other_spaces_hint(keys[pos], module.NAME)}; expected {module.EXPECTED}"
         ) from exc
