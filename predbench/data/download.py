@@ -48,6 +48,8 @@ from urllib.parse import quote, unquote, urlparse
 
 import pooch
 
+from featurizers.io import default_file_mode
+
 from .registry import RegistryEntry, load_registry
 
 ENV_CACHE = "PREDBENCH_CACHE"
@@ -305,6 +307,9 @@ class _Verified:
         if check_only:
             return self.inner(url, output_file, pooch_obj, check_only=True)
         self.inner(url, output_file, pooch_obj)
+        if not hasattr(output_file, "write"):
+            # pooch's temporary file is private (0600); the cache holds ordinary, shareable files.
+            os.chmod(output_file, default_file_mode())
         actual = _sha256(output_file)
         if actual != self.entry.sha256:
             size = os.path.getsize(output_file)
@@ -416,11 +421,21 @@ def _cached(entry: RegistryEntry) -> Path | None:
     """The cached copy of ``entry`` if it has the registry's size and sha256."""
     path = files_dir() / entry.name
     try:
-        if path.stat().st_size == entry.size and _sha256(path) == entry.sha256:
+        stat = path.stat()
+        if stat.st_size == entry.size and _sha256(path) == entry.sha256:
+            if stat.st_mode & 0o777 == 0o600 and default_file_mode() != 0o600:
+                _relax_mode(path)  # written private by predbench 0.1.0
             return path
     except FileNotFoundError:
         pass
     return None
+
+
+def _relax_mode(path: Path) -> None:
+    try:
+        os.chmod(path, default_file_mode())
+    except PermissionError:
+        pass  # another user's cache file: leave it as it is
 
 
 def fetch(name: str, *, progress: bool | None = None) -> Path:
