@@ -154,6 +154,12 @@ class _LocalCopy:
         src = Path(url)
         if check_only:
             return src.is_file()
+        root = _local_mirror_root(mirror() or "")
+        if not root.is_dir():
+            raise FileNotFoundError(
+                f"{ENV_MIRROR}={mirror()!r}: no such folder ({root}); point it at the folder "
+                "holding the <owner>__<repo>/... files, or unset it to download from upstream"
+            )
         if not src.is_file():
             raise FileNotFoundError(
                 f"{ENV_MIRROR}={mirror()!r} has no file {self.name!r}: expected it at {src} "
