@@ -88,7 +88,10 @@ def describe(exc: BaseException) -> str | None:
             return f"download from {url or 'the server'} failed: {exc}"
     except ImportError:  # pragma: no cover - requests comes with pooch
         pass
-    if type(exc).__module__.startswith("duckdb"):
+    if type(exc).__module__.lstrip("_").startswith("duckdb") and {
+        c.__name__ for c in type(exc).__mro__
+    } & {"IOException", "PermissionException"}:
+        # A store file that is damaged, locked or unreadable; SQL errors (bugs) keep a traceback.
         return f"results store: {exc}; check the store path, or move a damaged store aside"
     if isinstance(exc, OSError) and exc.errno is None and str(exc):
         return str(exc)  # raised with a message of its own (predbench's, naming the file)

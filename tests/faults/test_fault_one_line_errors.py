@@ -150,3 +150,17 @@ def test_version():
 
     done = _predbench("--version")
     assert done.returncode == 0 and done.stdout.strip() == f"predbench {__version__}"
+
+
+def test_fault_corrupt_results_store(tmp_path):
+    store = tmp_path / "results.duckdb"
+    store.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 64)
+    line = _one_error_line(_predbench("results", "--store", str(store)))
+    assert str(store) in line and "results store" in line
+
+
+def test_fault_suite_path_is_a_folder(tmp_path):
+    suite = tmp_path / "suite.toml"
+    suite.mkdir()
+    line = _one_error_line(_predbench("compare", str(suite)))
+    assert str(suite) in line and "folder" in line
