@@ -126,21 +126,51 @@ def fetch_command(
 
 
 def show_command(
-    key: Annotated[str, typer.Argument(help="Task key SPACE/TASK, e.g. nb201/cifar10.")],
+    key: Annotated[
+        str,
+        typer.Argument(
+            help="Task key SPACE/TASK (e.g. nb201/cifar10), or your own .json/.csv file."
+        ),
+    ],
+    space: Annotated[
+        str | None, typer.Option("--space", "-s", help="Own file: its search space (nb201, ...).")
+    ] = None,
+    dataset: Annotated[
+        str | None, typer.Option(help="Own JSON file: the dataset to read when it holds several.")
+    ] = None,
+    arch_column: Annotated[
+        str | None, typer.Option(help="Own CSV file: the arch column (default arch, then net).")
+    ] = None,
 ) -> None:
-    """Summarize one task: archs, per-column counts, failed proxies, units, cross-file checks."""
+    """Summarize one task: archs, per-column counts, failed proxies, units, cross-file checks.
+
+    A file of your own (NAS-Bench-Suite-Zero JSON or CSV keyed by arch) is read and checked the
+    way suites read it; a bad file ends in one line naming the file, row and field.
+    """
+    from pathlib import Path
+
     from rich.table import Table
 
-    from predbench.data import FAILED_PROXY, PROXY_NAMES, load_task
+    from predbench.data import FAILED_PROXY, PROXY_NAMES, load_task, load_task_from_file
     from predbench.data.catalog import task_info
 
-    try:
-        info = task_info(key)
-    except KeyError as exc:
-        raise _fail(exc.args[0]) from None
-    task = load_task(info.key, progress=True)
+    own = Path(key)
+    if own.suffix.lower() in (".json", ".csv") or own.exists():
+        if space is None:
+            raise _fail(f"{key}: a file of your own needs --space (nb201, nb101, nb301, ...)")
+        task = load_task_from_file(own, space, dataset=dataset, arch_column=arch_column)
+        description = f"your file {own}"
+    else:
+        if space or dataset or arch_column:
+            raise _fail("--space/--dataset/--arch-column apply to a file of your own, not a task")
+        try:
+            info = task_info(key)
+        except KeyError as exc:
+            raise _fail(exc.args[0]) from None
+        task = load_task(info.key, progress=True)
+        description = info.description
     console = _console()
-    console.print(f"[bold]{task.key}[/] — {info.description}", highlight=False)
+    console.print(f"[bold]{task.key}[/] — {description}", highlight=False)
     n_all13 = (
         len(task.archs_with(proxies=PROXY_NAMES))
         if set(PROXY_NAMES) <= set(task.proxies.columns)

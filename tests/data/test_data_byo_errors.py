@@ -89,3 +89,46 @@ def test_target_column_present_but_empty(tmp_path):
     path.write_text(f"arch,val_accuracy,snip\n{ROW},,1\n")
     with pytest.raises(MalformedFileError, match="target 'val_accuracy' has no value in any row"):
         load_task_from_file(path, "nb201", target="val_accuracy")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "parts"),
+    [
+        ("unknown_arch.csv", 'arch,val_accuracy\n"(0, 1, 2, 3, 4, 7)",2\n',
+         ["line 2", "column 'arch'"]),
+        ("inf_target.json", '{"c10": {"(0, 1, 2, 3, 4, 0)": {"val_accuracy": Infinity}}}',
+         ["arch '(0, 1, 2, 3, 4, 0)'", "target 'val_accuracy'"]),
+        ("duplicate.csv", f"arch,val_accuracy\n{ROW},1\n{ROW},2\n",
+         ["line 3 and line 2", "field 'val_accuracy'"]),
+        ("empty.csv", "arch,val_accuracy\n", ["holds no architectures"]),
+    ],
+)  # fmt: skip
+def test_data_show_own_file_errors_in_one_line(tmp_path, name, content, parts):
+    """``predbench data show FILE --space S``: exit code 1, one ``error:`` line, no traceback."""
+    from typer.testing import CliRunner
+
+    from predbench.cli import app
+
+    path = tmp_path / name
+    path.write_text(content)
+    result = CliRunner().invoke(app, ["data", "show", str(path), "--space", "nb201"])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1 and "Traceback" not in result.output, result.output
+    assert str(path) in lines[0]
+    for part in parts:
+        assert part in lines[0]
+
+
+def test_data_show_own_file(tmp_path):
+    from typer.testing import CliRunner
+
+    from predbench.cli import app
+
+    path = tmp_path / "mine.csv"
+    path.write_text(f"arch,val_accuracy,synflow\n{ROW},71.5,3\n{OTHER},80,-1e8\n")
+    result = CliRunner().invoke(app, ["data", "show", str(path), "--space", "nb201"])
+    assert result.exit_code == 0, result.output
+    assert "nb201/mine" in result.output and "2 archs; 2 with val_accuracy" in result.output
+    missing_space = CliRunner().invoke(app, ["data", "show", str(path)])
+    assert missing_space.exit_code == 1 and "needs --space" in missing_space.output
