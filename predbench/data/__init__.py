@@ -20,7 +20,7 @@ from .download import DataIntegrityError, cache_dir, fetch, fetch_all
 from .loading import build_task, load_task, merge_tables
 from .readers import ArchParseError, MalformedFileError
 from .registry import RegistryEntry, load_registry
-from .task import FAILED_PROXY, PROXY_NAMES, Task
+from .task import FAILED_PROXY, PROXY_NAMES, FlaggedTargetError, Task
 
 __all__ = [
     "FAILED_PROXY",
@@ -29,6 +29,7 @@ __all__ = [
     "ArchParseError",
     "CacheIntegrityWarning",
     "DataIntegrityError",
+    "FlaggedTargetError",
     "MalformedFileError",
     "RegistryEntry",
     "Task",

@@ -28,7 +28,11 @@ import pandas as pd
 
 from featurizers.proxy_names import FAILED_PROXY, PROXY_NAMES
 
-__all__ = ["FAILED_PROXY", "PROXY_NAMES", "Task"]
+__all__ = ["FAILED_PROXY", "PROXY_NAMES", "FlaggedTargetError", "Task"]
+
+
+class FlaggedTargetError(ValueError):
+    """A flagged target (degenerate or near-constant) asked for without allowing it."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,6 +79,30 @@ class Task:
     def flagged(self, target: str) -> str | None:
         """Why ``target`` is flagged (see ``flags``), or ``None`` when it is fine to use."""
         return self.flags.get(target)
+
+    def check_target(self, target: str, *, allow_flagged: bool = False) -> None:
+        """Refuse a target the task lacks, or a flagged one unless ``allow_flagged``.
+
+        For suites and searches to call before any run, so a degenerate or near-constant target
+        is only ever used on purpose (e.g. a suite setting ``allow_flagged = true``).
+
+        Raises
+        ------
+        KeyError
+            ``target`` is not a target column (the message lists them).
+        FlaggedTargetError
+            ``target`` is flagged and ``allow_flagged`` is False (the message says why).
+        """
+        if target not in self.targets.columns:
+            raise KeyError(
+                f"task {self.key} has no target {target!r}; it has {list(self.targets.columns)}"
+            )
+        reason = self.flagged(target)
+        if reason is not None and not allow_flagged:
+            raise FlaggedTargetError(
+                f"target {target!r} of task {self.key} is flagged ({reason}); choose another "
+                "target, or allow flagged targets explicitly to use it anyway"
+            )
 
     def __post_init__(self) -> None:
         index = self.targets.index

@@ -94,6 +94,17 @@ def test_degenerate_and_near_constant_targets_are_flagged(task, raw):
         assert task.flagged(usable) is None
 
 
+def test_flagged_target_is_refused_unless_allowed(task):
+    from predbench.data import FlaggedTargetError
+
+    with pytest.raises(FlaggedTargetError, match=r"'fgsm_eps255' of task nb201/cifar10.*degen"):
+        task.check_target("fgsm_eps255")
+    task.check_target("fgsm_eps255", allow_flagged=True)
+    task.check_target("pgd_eps1")
+    with pytest.raises(KeyError, match="has no target 'pgd_eps9'"):
+        task.check_target("pgd_eps9")
+
+
 def test_catalog_and_registry_know_the_file():
     info = task_info("nb201/cifar10")
     assert FILE in info.files and "pgd_eps0.5" in info.targets
