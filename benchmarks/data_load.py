@@ -50,7 +50,7 @@ def _baseline(paths: list[str]) -> float:
 def _in_fresh_process(key: str, call: str) -> float:
     """Seconds ``call`` takes in a new process (imports done, nothing cached in memory)."""
     code = (
-        "import time; from predbench.data.tasks import build_task, load_task, task_info; "
+        "import time; from predbench.data import build_task, load_task, task_info; "
         f"t = time.perf_counter(); {call}({key!r}); print(time.perf_counter() - t)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -64,7 +64,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as cache:
         os.environ["PREDBENCH_CACHE"] = cache
         from predbench.data import fetch_all, task_info
-        from predbench.data.tasks import _MEMORY, build_task, load_task
+        from predbench.data.loading import _MEMORY, build_task, load_task
 
         print(
             f"machine: {platform.machine()}, {os.cpu_count()} cpus, python {platform.python_version()}"

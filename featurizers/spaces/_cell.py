@@ -17,6 +17,10 @@ from functools import cached_property
 import numpy as np
 
 from ._errors import InvalidArchError
+from ._limits import bounded_list, check_text
+
+#: Longest string read: op-name tuples and cell strings of 6 edges stay under 200 characters.
+MAX_TEXT = 1024
 
 
 @dataclass(frozen=True, eq=False)
@@ -117,6 +121,7 @@ class EdgeCellSpace:
             hit = self.lookup.get(arch)
             if hit is not None:
                 return self.ops_table[hit]
+            check_text(self.name, arch, self.expected, MAX_TEXT)
             text = "".join(arch.split())
             m = self.id_pattern.match(text)
             if m:
@@ -140,13 +145,14 @@ class EdgeCellSpace:
                     return self._ops_from_values(list(value), arch)
             raise InvalidArchError(self.name, arch, self.expected)
         if isinstance(arch, np.ndarray):
-            if arch.ndim != 1:
+            if arch.ndim != 1 or arch.size > self.n_edges:
                 raise InvalidArchError(
                     self.name, arch, self.expected, f"array of shape {arch.shape}"
                 )
             return self._ops_from_values(arch.tolist(), arch)
         if isinstance(arch, (tuple, list)):
-            return self._ops_from_values(list(arch), arch)
+            values = bounded_list(arch, self.n_edges, self.name, arch, self.expected, "arch")
+            return self._ops_from_values(values, arch)
         raise InvalidArchError(self.name, arch, self.expected, f"type {type(arch).__name__}")
 
     def parse(self, arch: object) -> str:

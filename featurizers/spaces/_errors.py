@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import reprlib
+
 
 class InvalidArchError(ValueError):
     """An architecture that a search space cannot parse.
@@ -16,4 +18,24 @@ class InvalidArchError(ValueError):
         self.expected = expected
         self.reason = reason
         why = f" ({reason})" if reason else ""
-        super().__init__(f"{space}: cannot parse architecture {arch!r}{why}; expected {expected}")
+        super().__init__(
+            f"{space}: cannot parse architecture {short_repr(arch)}{why}; expected {expected}"
+        )
+
+
+def short_repr(value: object, limit: int = 700) -> str:
+    """``repr(value)`` of at most ``limit`` characters, built without a full repr of a huge input
+    (strings and containers are abbreviated by :mod:`reprlib`): an error never quotes megabytes."""
+    text = _REPR.repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 5]} ...{text[-1]}"
+
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = 600
+_REPR.maxother = 600
+_REPR.maxlong = 60
+for _name in ("maxlist", "maxtuple", "maxdict", "maxset", "maxfrozenset", "maxarray", "maxdeque"):
+    setattr(_REPR, _name, 16)
+_REPR.maxlevel = 4

@@ -56,6 +56,7 @@ import numpy as np
 
 from . import _dag
 from ._errors import InvalidArchError
+from ._limits import bounded_list, check_text
 
 NAME = "nb101"
 #: NASLib op codes (index = code).
@@ -133,7 +134,10 @@ def _op_code(op: object, arch: object) -> int:
     raise _fail(arch, f"op {op!r} is neither an op name nor a NASLib code 0..4")
 
 
-def _check_raw(matrix: object, ops: Sequence[object], arch: object) -> _Raw:
+def _check_raw(matrix: object, ops: Iterable[object], arch: object) -> _Raw:
+    ops = bounded_list(ops, MAX_NODES, NAME, arch, EXPECTED, "ops")
+    if np.ndim(matrix) == 2 and np.shape(matrix)[0] > MAX_NODES:
+        raise _fail(arch, f"{np.shape(matrix)[0]:,} nodes, need 2..{MAX_NODES}")
     try:
         m = np.asarray(matrix, dtype=np.int64)
     except (TypeError, ValueError) as exc:
@@ -157,8 +161,16 @@ def _check_raw(matrix: object, ops: Sequence[object], arch: object) -> _Raw:
     return _Raw(m.astype(np.uint8), codes)
 
 
+#: Longest string read: a (matrix, ops) literal of 7 nodes with op names is under 600 characters.
+MAX_TEXT = 2048
+#: Most ints in a flat tuple key: a 7 × 7 adjacency and 7 op codes.
+MAX_FLAT = MAX_NODES * MAX_NODES + MAX_NODES
+
+
 def _raw_from_flat(values: Sequence[int], arch: object) -> _Raw:
     total = len(values)
+    if total > MAX_FLAT:
+        raise _fail(arch, f"{total:,} ints, a {MAX_NODES}-node key has at most {MAX_FLAT}")
     size = math.isqrt(4 * total + 1) // 2
     if size * size + size != total:
         raise _fail(arch, f"{total} ints is not n*n + n for any n")
@@ -192,6 +204,7 @@ _INTS = re.compile(r"-?\d+")
 def _raw(arch: object) -> _Raw:
     """Read one cell in any accepted form (not pruned, not canonical)."""
     if isinstance(arch, str):
+        check_text(NAME, arch, EXPECTED, MAX_TEXT)
         text = "".join(arch.split())
         if "~" in text:
             return _raw_from_id(text, arch)
@@ -219,17 +232,19 @@ def _raw(arch: object) -> _Raw:
         raise _fail(arch, "unrecognised string")
     if isinstance(arch, Mapping):
         if "matrix" in arch and "ops" in arch:
-            return _check_raw(arch["matrix"], list(arch["ops"]), arch)
+            return _check_raw(arch["matrix"], arch["ops"], arch)
         if "module_adjacency" in arch and "module_operations" in arch:
-            return _check_raw(arch["module_adjacency"], list(arch["module_operations"]), arch)
+            return _check_raw(arch["module_adjacency"], arch["module_operations"], arch)
         raise _fail(arch, "dict without 'matrix'/'ops' or 'module_adjacency'/'module_operations'")
     if hasattr(arch, "matrix") and hasattr(arch, "ops"):
-        return _check_raw(arch.matrix, list(arch.ops), arch)
+        return _check_raw(arch.matrix, arch.ops, arch)
     if isinstance(arch, np.ndarray) and arch.ndim == 1:
         return _raw_from_flat(arch.tolist(), arch)
     if isinstance(arch, (tuple, list)):
+        if len(arch) > MAX_FLAT:
+            raise _fail(arch, f"{len(arch):,} items, a {MAX_NODES}-node key has at most {MAX_FLAT}")
         if len(arch) == 2 and np.ndim(arch[0]) == 2:
-            return _check_raw(arch[0], list(arch[1]), arch)
+            return _check_raw(arch[0], arch[1], arch)
         if all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in arch):
             return _raw_from_flat([int(v) for v in arch], arch)
         raise _fail(arch, "sequence is neither a (matrix, ops) pair nor a flat tuple key")

@@ -47,6 +47,7 @@ from functools import lru_cache
 import numpy as np
 
 from ._errors import InvalidArchError
+from ._limits import bounded_list, check_text
 
 NAME = "nb301"
 OPS: tuple[str, ...] = (
@@ -78,6 +79,11 @@ EXPECTED = (
     "4 sep_conv_5x5, 5 dil_conv_3x3, 6 dil_conv_5x5), or a DARTS Genotype(normal=[(op, input), "
     "...], normal_concat=[2, 3, 4, 5], reduce=[...], reduce_concat=[2, 3, 4, 5])"
 )
+
+#: Longest string read: a DARTS ``Genotype(...)`` repr is about 450 characters, spaces included.
+MAX_TEXT = 4096
+#: Most nodes a ``*_concat`` may list before it is refused unread (the right answer has 4).
+MAX_CONCAT = 64
 
 _CELL_TEXT = r"\|" + r"\|\+\|".join([r"(\w+)~(\d+)\|(\w+)~(\d+)"] * N_NODES) + r"\|"
 _ID_PATTERN = re.compile(rf"^normal{_CELL_TEXT}reduce{_CELL_TEXT}$")
@@ -142,10 +148,11 @@ def _check_inputs(edges: np.ndarray, arch: object, cell: str) -> np.ndarray:
 def _check_concat(value: object, arch: object, cell: str) -> None:
     if value is None:
         return
+    items = bounded_list(value, MAX_CONCAT, NAME, arch, EXPECTED, f"{cell}_concat")
     try:
-        concat = tuple(int(v) for v in value)
+        concat = tuple(int(v) for v in items)  # type: ignore[call-overload]
     except (TypeError, ValueError) as exc:
-        raise _fail(arch, f"{cell}_concat {value!r} is not a list of nodes") from exc
+        raise _fail(arch, f"{cell}_concat {items!r} is not a list of nodes") from exc
     if concat != CONCAT:
         raise _fail(arch, f"{cell}_concat is {list(concat)}, DARTS cells concatenate [2, 3, 4, 5]")
 
@@ -158,7 +165,12 @@ def _literal(node: ast.AST, arch: object) -> object:
         and node.func.id == "range"
         and not node.keywords
     ):
-        return tuple(range(*(int(ast.literal_eval(a)) for a in node.args)))
+        try:
+            span = range(*(int(ast.literal_eval(a)) for a in node.args))
+        except (ValueError, TypeError, SyntaxError) as exc:
+            raise _fail(arch, "range(...) needs 1 to 3 integer literals") from exc
+        # len(range) is O(1): refuse before expanding (range(0, 10**12) is 100 bytes of text).
+        return tuple(bounded_list(span, MAX_CONCAT, NAME, arch, EXPECTED, "range(...)"))
     try:
         return ast.literal_eval(node)
     except ValueError as exc:
@@ -207,6 +219,7 @@ def _from_id(match: re.Match[str], arch: object) -> np.ndarray:
 def _raw(arch: object) -> np.ndarray:
     """``(2, 8, 2)`` int64 (input, op id) of one arch, in the given pair order."""
     if isinstance(arch, str):
+        check_text(NAME, arch, EXPECTED, MAX_TEXT)
         text = "".join(arch.split())
         m = _ID_PATTERN.match(text)
         if m:

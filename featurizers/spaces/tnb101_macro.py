@@ -44,6 +44,7 @@ from functools import cache
 import numpy as np
 
 from ._errors import InvalidArchError
+from ._limits import bounded_list, check_text
 
 NAME = "tnb101_macro"
 #: Module codes 1..4 (0 pads the ops array).
@@ -126,7 +127,14 @@ def _tuple_key(codes: Sequence[int]) -> str:
 
 
 # --------------------------------------------------------------------------------------- parsing
+#: Longest string read (ids and tuple keys are under 40 characters).
+MAX_TEXT = 256
+#: Most entries in a module-code sequence (6 modules, right-padded; generous for other padding).
+MAX_VALUES = 16
+
+
 def _codes_from_values(values: Sequence[object], arch: object) -> tuple[int, ...]:
+    values = bounded_list(values, MAX_VALUES, NAME, arch, EXPECTED, "module codes")
     codes: list[int] = []
     for v in values:
         if isinstance(v, (int, np.integer)) and not isinstance(v, bool) and 0 <= v <= 4:
@@ -151,6 +159,7 @@ def _parse_codes(arch: object) -> tuple[int, ...]:
         hit = _lookup().get(arch)
         if hit is not None:
             return _codes_table()[hit]
+        check_text(NAME, arch, EXPECTED, MAX_TEXT)
         text = "".join(arch.split())
         m = _ID_PATTERN.match(text)
         if m:
@@ -164,7 +173,7 @@ def _parse_codes(arch: object) -> tuple[int, ...]:
                 return _codes_from_values(list(value), arch)
         raise InvalidArchError(NAME, arch, EXPECTED)
     if isinstance(arch, np.ndarray):
-        if arch.ndim != 1:
+        if arch.ndim != 1 or arch.size > MAX_VALUES:
             raise InvalidArchError(NAME, arch, EXPECTED, f"array of shape {arch.shape}")
         return _codes_from_values(arch.tolist(), arch)
     if isinstance(arch, (tuple, list)):

@@ -49,6 +49,21 @@ def _dump_json(obj: Any) -> Callable[[Path], None]:
     return write
 
 
+def _damaged(path: Path, why: str) -> ValueError:
+    return ValueError(
+        f"{path}: {why}; the file is damaged (chunks are written whole, so the disk or another "
+        "program changed it). Delete it and rerun: its archs are scored again"
+    )
+
+
+def _read_part(path: Path, parts: Path) -> Any:
+    """JSON of a chunk or settings file in the parts folder; a damaged one names itself."""
+    try:
+        return json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise _damaged(path, f"not valid JSON ({exc})") from None
+
+
 class ResumableRun:
     """Chunk-by-chunk persistence of one scoring run.
 
@@ -76,7 +91,7 @@ class ResumableRun:
         """Chunks already finished under the same settings (creates the parts folder)."""
         settings_path = self.parts / SETTINGS_FILE
         if settings_path.exists():
-            saved = json.loads(settings_path.read_text())
+            saved = _read_part(settings_path, self.parts)
             if saved != self.settings:
                 diff = sorted(
                     k
@@ -95,15 +110,20 @@ class ResumableRun:
             write_atomic(settings_path, _dump_json(self.settings))
         chunks = []
         for path in sorted(self.parts.glob("chunk-*.json")):
-            data = json.loads(path.read_text())
-            chunks.append(
-                ChunkResult(
-                    data["archs"],
-                    {k: np.asarray(v, dtype=np.float64) for k, v in data["scores"].items()},
-                    {k: np.asarray(v, dtype=bool) for k, v in data["failed"].items()},
-                    {k: float(v) for k, v in data["seconds_per_arch"].items()},
+            data = _read_part(path, self.parts)
+            try:
+                chunks.append(
+                    ChunkResult(
+                        list(data["archs"]),
+                        {k: np.asarray(v, dtype=np.float64) for k, v in data["scores"].items()},
+                        {k: np.asarray(v, dtype=bool) for k, v in data["failed"].items()},
+                        {k: float(v) for k, v in data["seconds_per_arch"].items()},
+                    )
                 )
-            )
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise _damaged(
+                    path, f"not a chunk of scores ({type(exc).__name__}: {exc})"
+                ) from None
             self._next = max(self._next, int(path.stem.split("-")[1]) + 1)
         return chunks
 

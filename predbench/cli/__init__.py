@@ -1,7 +1,9 @@
 """The ``predbench`` command: one typer app, one module per subcommand group.
 
 Each module in this package defines a ``register(app)`` function that adds its commands; heavy
-imports happen inside the commands, so ``predbench --help`` stays fast.
+imports happen inside the commands, so ``predbench --help`` stays fast. Every command runs inside
+:class:`~predbench.cli._errors.ErrorHandlingGroup`: a user or environment error ends in one
+``error:`` line and exit code 1; ``predbench --debug`` shows tracebacks.
 """
 
 from __future__ import annotations
@@ -10,8 +12,11 @@ import importlib
 
 import typer
 
+from ._errors import DEBUG, ErrorHandlingGroup
+
 app = typer.Typer(
     name="predbench",
+    cls=ErrorHandlingGroup,
     help="Benchmark performance predictors for neural architecture search.",
     no_args_is_help=True,
     add_completion=False,
@@ -19,10 +24,32 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from predbench import __version__
+
+        typer.echo(f"predbench {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_version,
+        is_eager=True,
+        help="Print the version and exit.",
+    ),
+    debug: bool = typer.Option(
+        False,
+        "--debug",
+        help="Show the full traceback of an error instead of one line (also PREDBENCH_DEBUG=1).",
+    ),
+) -> None:
     """Benchmark performance predictors for neural architecture search."""
     # A callback keeps subcommands subcommands even while only one module registers one.
+    DEBUG["on"] = debug
 
 
 #: Modules of this package that register commands, in help order.

@@ -15,13 +15,20 @@ def console() -> Any:
     return out if out.is_terminal else Console(width=200)
 
 
-def fail(message: str) -> typer.Exit:
-    """Print ``error: message`` on stderr and return the exit to raise."""
+def error_line(message: str) -> None:
+    """Print ``error: message`` on stderr as one line (never wrapped, whatever the width)."""
     from rich.console import Console
+    from rich.markup import escape
 
-    Console(stderr=True, width=200).print(
-        f"[bold red]error:[/] {message}", highlight=False, markup=True
+    text = " ".join(str(message).split())
+    Console(stderr=True).print(
+        f"[bold red]error:[/] {escape(text)}", highlight=False, markup=True, soft_wrap=True
     )
+
+
+def fail(message: str) -> typer.Exit:
+    """Print ``error: message`` on stderr (one line) and return the exit to raise."""
+    error_line(message)
     return typer.Exit(code=1)
 
 

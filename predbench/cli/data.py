@@ -29,20 +29,22 @@ def _console():  # rich is imported lazily, so no annotation
 
 
 def _fail(message: str) -> typer.Exit:
-    from rich.console import Console
+    from ._ui import fail
 
-    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(code=1)
+    return fail(message)
 
 
 def _summarize_columns(names: tuple[str, ...]) -> str:
     """``val_accuracy, 10 HW-NAS-Bench, 27 HELP latency`` rather than 38 names."""
     from predbench.data.readers.hw_nas_bench import HW_UNITS
+    from predbench.data.readers.robustness import robustness_targets
 
     hw = [n for n in names if n in HW_UNITS]
     help_ = [n for n in names if n.startswith("latency_")]
-    rest = [n for n in names if n not in hw and n not in help_]
-    parts = rest + ([f"{len(hw)} HW-NAS-Bench"] if hw else [])
+    robust = [n for n in names if n in robustness_targets()]
+    rest = [n for n in names if n not in hw and n not in help_ and n not in robust]
+    parts = rest + ([f"{len(robust)} robustness (attack × ε)"] if robust else [])
+    parts += [f"{len(hw)} HW-NAS-Bench"] if hw else []
     parts += [f"{len(help_)} HELP latencies"] if help_ else []
     return ", ".join(parts)
 
@@ -91,7 +93,7 @@ def fetch_command(
 ) -> None:
     """Download benchmark files into the cache, checking their sha256."""
     from predbench.data import TASKS, DataIntegrityError, cache_dir, fetch_all, load_registry
-    from predbench.data.tasks import task_info
+    from predbench.data.catalog import task_info
 
     registry = load_registry()
     if all_files:
@@ -124,21 +126,51 @@ def fetch_command(
 
 
 def show_command(
-    key: Annotated[str, typer.Argument(help="Task key SPACE/TASK, e.g. nb201/cifar10.")],
+    key: Annotated[
+        str,
+        typer.Argument(
+            help="Task key SPACE/TASK (e.g. nb201/cifar10), or your own .json/.csv file."
+        ),
+    ],
+    space: Annotated[
+        str | None, typer.Option("--space", "-s", help="Own file: its search space (nb201, ...).")
+    ] = None,
+    dataset: Annotated[
+        str | None, typer.Option(help="Own JSON file: the dataset to read when it holds several.")
+    ] = None,
+    arch_column: Annotated[
+        str | None, typer.Option(help="Own CSV file: the arch column (default arch, then net).")
+    ] = None,
 ) -> None:
-    """Summarize one task: archs, per-column counts, failed proxies, units, cross-file checks."""
+    """Summarize one task: archs, per-column counts, failed proxies, units, cross-file checks.
+
+    A file of your own (NAS-Bench-Suite-Zero JSON or CSV keyed by arch) is read and checked the
+    way suites read it; a bad file ends in one line naming the file, row and field.
+    """
+    from pathlib import Path
+
     from rich.table import Table
 
-    from predbench.data import FAILED_PROXY, PROXY_NAMES, load_task
-    from predbench.data.tasks import task_info
+    from predbench.data import FAILED_PROXY, PROXY_NAMES, load_task, load_task_from_file
+    from predbench.data.catalog import task_info
 
-    try:
-        info = task_info(key)
-    except KeyError as exc:
-        raise _fail(exc.args[0]) from None
-    task = load_task(info.key, progress=True)
+    own = Path(key)
+    if own.suffix.lower() in (".json", ".csv") or own.exists():
+        if space is None:
+            raise _fail(f"{key}: a file of your own needs --space (nb201, nb101, nb301, ...)")
+        task = load_task_from_file(own, space, dataset=dataset, arch_column=arch_column)
+        description = f"your file {own}"
+    else:
+        if space or dataset or arch_column:
+            raise _fail("--space/--dataset/--arch-column apply to a file of your own, not a task")
+        try:
+            info = task_info(key)
+        except KeyError as exc:
+            raise _fail(exc.args[0]) from None
+        task = load_task(info.key, progress=True)
+        description = info.description
     console = _console()
-    console.print(f"[bold]{task.key}[/] — {info.description}", highlight=False)
+    console.print(f"[bold]{task.key}[/] — {description}", highlight=False)
     n_all13 = (
         len(task.archs_with(proxies=PROXY_NAMES))
         if set(PROXY_NAMES) <= set(task.proxies.columns)
@@ -161,16 +193,19 @@ def show_command(
         ("recorded", "right"),
         ("failed (-1e8)", "right"),
         ("with time", "right"),
+        ("flag", "left"),
         ("unit", "left"),
     ):
         columns.add_column(name, justify=justify)  # type: ignore[arg-type]
     for name in task.targets.columns:
+        flag = task.flagged(name)
         columns.add_row(
             name,
             "target",
             f"{int(task.targets[name].notna().sum()):,}",
             "",
             "",
+            "[bold yellow]" + flag.split(":")[0] + "[/]" if flag else "",
             task.units.get(name, ""),
         )
     for name in task.proxies.columns:
@@ -181,9 +216,16 @@ def show_command(
             f"{int(values.notna().sum()):,}",
             f"{int((values == FAILED_PROXY).sum()):,}",
             f"{int(task.proxy_times[name].notna().sum()):,}",
+            "",
             task.units.get(name, ""),
         )
     console.print(columns)
+    if task.flags:
+        console.print(
+            "[bold]flagged targets[/] (check before predicting them; Task.flagged gives why)"
+        )
+        for name, reason in task.flags.items():
+            console.print(f"• {name}: {reason}", highlight=False)
 
     checks = task.cross_checks
     if checks is not None and len(checks):

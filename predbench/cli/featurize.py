@@ -139,12 +139,16 @@ def _read_archs(module, archs: str, zcp=None) -> list[str]:
                 param_hint="--archs",
             )
         return module.all_archs()
+    from featurizers.io import UnreadableFileError, read_text
+
     path = Path(archs)
-    if not path.is_file():
-        raise typer.BadParameter(f"{path}: no such file", param_hint="--archs")
+    try:
+        text = read_text(path, "file of archs")
+    except UnreadableFileError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--archs") from None
     lines = [
         (number, line.strip())
-        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        for number, line in enumerate(text.splitlines(), start=1)
         if line.strip() and not line.lstrip().startswith("#")
     ]
     if not lines:

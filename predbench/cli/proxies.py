@@ -6,12 +6,15 @@ time}}}}``) or a parquet table; runs are resumable (see :mod:`featurizers.zeroco
 
 from __future__ import annotations
 
+import io
 import json
 import time
 from collections import Counter
 from pathlib import Path
 
 import typer
+
+from featurizers.io import read_text
 
 ARCHS_HELP = (
     "'all' (every arch of the space) or a file of archs: one per line (.txt; blank lines and "
@@ -26,10 +29,14 @@ def read_archs(source: str, space) -> list[str]:
             raise ValueError(f"space {space.NAME} cannot be enumerated; give a file of archs")
         return space.all_archs()
     path = Path(source)
-    if not path.is_file():
+    if not path.exists():
         raise FileNotFoundError(f"arch file {path} does not exist (expected 'all' or a file)")
+    text = read_text(path, "file of archs")
     if path.suffix == ".json":
-        data = json.loads(path.read_text())
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise ValueError(f"{path}: not valid JSON ({exc}); expected a list of archs") from None
         items = list(data) if isinstance(data, (list, dict)) else None
         if items is None:
             raise ValueError(f"{path}: expected a JSON list of archs (or an object keyed by arch)")
@@ -37,7 +44,10 @@ def read_archs(source: str, space) -> list[str]:
     elif path.suffix == ".csv":
         import pandas as pd
 
-        table = pd.read_csv(path)
+        try:
+            table = pd.read_csv(io.StringIO(text))
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise ValueError(f"{path}: cannot read as CSV ({exc})") from None
         column = next((c for c in ("arch", "net_str", "net") if c in table.columns), None)
         if column is None:
             raise ValueError(
@@ -45,7 +55,7 @@ def read_archs(source: str, space) -> list[str]:
             )
         entries = [(f"{path} row {i + 2}", a) for i, a in enumerate(table[column])]
     else:
-        lines = path.read_text().splitlines()
+        lines = text.splitlines()
         entries = [
             (f"{path} line {i + 1}", line.strip())
             for i, line in enumerate(lines)

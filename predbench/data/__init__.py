@@ -8,27 +8,33 @@ Typical use::
 
 * :func:`fetch` / :func:`fetch_all` — registry files into the cache (sha256-checked; pooch).
   ``PREDBENCH_MIRROR`` (folder or URL) replaces the upstream hosts, ``PREDBENCH_CACHE`` the cache.
-* :func:`load_task` / :func:`list_tasks` / :data:`TASKS` — the shipped tasks.
+* :func:`list_tasks` / :func:`task_info` / :data:`TASKS` — the task catalog (:mod:`.catalog`).
+* :func:`load_task` — a shipped task, read, merged and cached (:mod:`.loading`).
 * :func:`load_task_from_file` — a task from a user's own JSON or CSV.
 """
 
+from ._cache import CacheIntegrityWarning
 from .byo import load_task_from_file
+from .catalog import TASKS, TaskInfo, list_tasks, task_info
 from .download import DataIntegrityError, cache_dir, fetch, fetch_all
+from .loading import build_task, load_task, merge_tables
 from .readers import ArchParseError, MalformedFileError
 from .registry import RegistryEntry, load_registry
-from .task import FAILED_PROXY, PROXY_NAMES, Task
-from .tasks import TASKS, TaskInfo, list_tasks, load_task, task_info
+from .task import FAILED_PROXY, PROXY_NAMES, FlaggedTargetError, Task
 
 __all__ = [
     "FAILED_PROXY",
     "PROXY_NAMES",
     "TASKS",
     "ArchParseError",
+    "CacheIntegrityWarning",
     "DataIntegrityError",
+    "FlaggedTargetError",
     "MalformedFileError",
     "RegistryEntry",
     "Task",
     "TaskInfo",
+    "build_task",
     "cache_dir",
     "fetch",
     "fetch_all",
@@ -36,5 +42,6 @@ __all__ = [
     "load_registry",
     "load_task",
     "load_task_from_file",
+    "merge_tables",
     "task_info",
 ]

@@ -12,8 +12,15 @@ HW-NAS-Bench metrics (``edgetpu_latency``, ...) read its −1 placeholder as NaN
 ``hw_<dataset>.csv`` tables load as they do in the shipped tasks.
 
 Arch keys may take any form the space parses (see ``featurizers.spaces``); an unknown key raises
-:class:`~predbench.data.readers.ArchParseError` naming the file, the row and the accepted forms.
-Two rows naming the same arch with different values are an error too.
+:class:`~predbench.data.readers.ArchParseError` naming the file, the row and the accepted forms
+(and the space that does read it, when the file belongs to another space). Two rows naming the
+same arch with different values are an error too, naming both rows and the field.
+
+Values must say what they mean: NaN or ±inf written in the file (a target, a proxy score, a time)
+is refused naming the file, row and field. A value that was not measured is left out (empty CSV
+cell, JSON ``null`` or no field); a proxy that failed is recorded as −1e8
+(:data:`~predbench.data.task.FAILED_PROXY`), the one documented placeholder. A file with no
+architecture, or without the target a caller asks for (``target=``), is refused too.
 """
 
 from __future__ import annotations
@@ -23,11 +30,12 @@ from pathlib import Path
 
 from featurizers.spaces import space_name
 
+from .catalog import TaskInfo
+from .loading import merge_tables
 from .readers import MalformedFileError, read_csv_table, read_suite_json
 from .readers.hw_nas_bench import HW_UNITS
 from .readers.hw_nas_bench import MISSING as HW_MISSING
 from .task import Task
-from .tasks import TaskInfo, merge_tables
 
 _FORMATS = {".json": "json", ".csv": "csv"}
 
@@ -41,6 +49,7 @@ def load_task_from_file(
     arch_column: str | None = None,
     proxies: Iterable[str] = (),
     format: str | None = None,
+    target: str | None = None,
 ) -> Task:
     """Read a user's benchmark file into a :class:`Task`.
 
@@ -60,6 +69,8 @@ def load_task_from_file(
         CSV only: extra columns to read as proxies besides the 13 standard ones.
     format
         ``"json"`` or ``"csv"``; by default taken from the file suffix.
+    target
+        A target column the file must have, with at least one value (a suite's ``target``).
 
     Returns
     -------
@@ -79,19 +90,36 @@ def load_task_from_file(
     if kind == "json":
         if arch_column is not None or tuple(proxies):
             raise ValueError("arch_column= and proxies= apply to CSV files only")
-        table = read_suite_json(path, space, dataset=dataset, on_duplicate="error")
+        table = read_suite_json(path, space, dataset=dataset, on_duplicate="error", strict=True)
         chosen = table.dataset
     else:
         if dataset is not None:
             raise ValueError("dataset= applies to JSON files only")
         table = read_csv_table(
-            path, space, arch_column=arch_column, proxies=proxies, on_duplicate="error"
+            path,
+            space,
+            arch_column=arch_column,
+            proxies=proxies,
+            on_duplicate="error",
+            strict=True,
         )
         hw = [c for c in table.targets.columns if c in HW_UNITS]
         table.targets[hw] = table.targets[hw].mask(table.targets[hw] == HW_MISSING)
         chosen = None
     if not len(table.targets.index):
-        raise MalformedFileError(f"{path}: holds no architectures")
+        what = "a header but no rows" if kind == "csv" else "no architecture records"
+        raise MalformedFileError(
+            f"{path}: holds no architectures ({what}); a task needs at least one arch with "
+            "its targets"
+        )
+    if target is not None:
+        if target not in table.targets.columns:
+            raise MalformedFileError(
+                f"{path}: no target column {target!r}; its targets are "
+                f"{list(table.targets.columns)} (proxies {list(table.proxies.columns)})"
+            )
+        if table.targets[target].isna().all():
+            raise MalformedFileError(f"{path}: target {target!r} has no value in any row")
     info = TaskInfo(
         space=space,
         name=name or chosen or path.stem,

