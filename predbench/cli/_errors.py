@@ -63,8 +63,13 @@ def describe(exc: BaseException) -> str | None:
     from predbench.data import DataIntegrityError, MalformedFileError
     from predbench.data._cache import CacheMismatchError
     from predbench.data.download import DownloadError
+    from predbench.runs.store import StoreBusyError, StoreVersionError
+    from predbench.runs.suitefile import SuiteError
 
     known = (
+        StoreBusyError,
+        StoreVersionError,
+        SuiteError,
         DataIntegrityError,
         DownloadError,
         MalformedFileError,

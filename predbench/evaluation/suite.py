@@ -109,6 +109,7 @@ SUITE_KEYS: tuple[str, ...] = (
     "test_size",
     "pool",
     "top_k",
+    "allow_flagged_target",
 )
 PREDICTOR_KEYS: tuple[str, ...] = ("name", "label", "params", "features")
 
@@ -133,6 +134,7 @@ DEFAULTS: dict[str, Any] = {
     "pool": "all",
     "test_size": None,
     "top_k": 0.1,
+    "allow_flagged_target": False,
 }
 
 
@@ -163,6 +165,7 @@ class Suite:
     top_k: float
     protocol: str | None = None
     description: str = ""
+    allow_flagged_target: bool = False
 
     def feature_sets_of(self, entry: PredictorEntry) -> tuple[FeatureSet, ...]:
         return entry.features if entry.features is not None else self.features
@@ -216,6 +219,9 @@ class SuiteValidator(Protocol):
     def fingerprint(self, task: str) -> str:
         """Hash of the task's data files (part of every run id)."""
 
+    def flag(self, task: str, target: str) -> str | None:
+        """Why ``target`` is flagged on ``task`` (degenerate, near-constant), or ``None``."""
+
     def feature_names(self, task: str, feature_set: FeatureSet) -> list[str]: ...
 
 
@@ -257,6 +263,9 @@ class DataValidator:
         from predbench.runs.cache import task_fingerprint
 
         return task_fingerprint(task)
+
+    def flag(self, task: str, target: str) -> str | None:
+        return _task(task).flagged(target)
 
     def feature_names(self, task: str, feature_set: FeatureSet) -> list[str]:
         from predbench.evaluation.features import feature_columns
@@ -402,6 +411,12 @@ def parse_suite(data: Mapping[str, Any], source: str = "<suite>") -> Suite:
         pool = parse_pool(values["pool"])
     except ValueError as err:
         raise SuiteError(source, "pool", str(err)) from None
+    if not isinstance(values["allow_flagged_target"], bool):
+        raise SuiteError(
+            source,
+            "allow_flagged_target",
+            f"expected true or false, got {values['allow_flagged_target']!r}",
+        )
     top_k = values["top_k"]
     if isinstance(top_k, bool) or not isinstance(top_k, int | float) or not 0 < top_k <= 1:
         raise SuiteError(source, "top_k", f"expected a fraction in (0, 1], got {top_k!r}")
@@ -426,6 +441,7 @@ def parse_suite(data: Mapping[str, Any], source: str = "<suite>") -> Suite:
         top_k=float(top_k),
         protocol=protocol,
         description=str(values.get("description", "")),
+        allow_flagged_target=values["allow_flagged_target"],
     )
 
 
@@ -458,6 +474,14 @@ def validate_suite(suite: Suite, validator: SuiteValidator | None = None) -> dic
         if suite.target not in targets:
             raise SuiteError(
                 src, "target", f"task {task!r} has no target {suite.target!r}; it has {targets}"
+            )
+        reason = validator.flag(task, suite.target)
+        if reason is not None and not suite.allow_flagged_target:
+            raise SuiteError(
+                src,
+                "target",
+                f"target {suite.target!r} of task {task!r} is flagged ({reason}); choose another "
+                "target, or set allow_flagged_target = true to use it on purpose",
             )
         families = validator.families(task)
         proxies = validator.proxies(task)

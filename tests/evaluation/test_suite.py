@@ -49,6 +49,9 @@ class FakeData:
     def fingerprint(self, task):
         return "data0123"
 
+    def flag(self, task, target):
+        return "near-constant" if target == "latency" else None
+
     def feature_names(self, task, fs: FeatureSet):
         names = []
         for family in fs.families:
@@ -137,6 +140,14 @@ def test_bad_suite_is_rejected_naming_file_and_key(tmp_path, edit, key, words):
     message = str(info.value)
     assert message.startswith(f"{path}: {key}: ")
     assert words in message
+
+
+def test_a_flagged_target_is_used_only_on_purpose(tmp_path):
+    text = GOOD.replace('target = "acc"', 'target = "latency"')
+    with pytest.raises(SuiteError, match=r"target: target 'latency' of task 'toy/a' is flagged"):
+        load(tmp_path, text)
+    _, runs = load(tmp_path, "allow_flagged_target = true\n" + text)
+    assert {r.target for r in runs} == {"latency"}
 
 
 def test_single_proxy_on_a_set_without_the_proxy_is_rejected(tmp_path):
