@@ -16,6 +16,9 @@ def register(app: typer.Typer) -> None:
         store: Path | None = typer.Argument(
             None, help="Results store (default results/predbench.duckdb)."
         ),
+        store_option: Path | None = typer.Option(
+            None, "--store", help="Results store, as in compare/results/search (or positional)."
+        ),
         output: Path | None = typer.Option(None, "--output", "-o", help="HTML file to write."),
         figures: Path | None = typer.Option(
             None,
@@ -45,6 +48,12 @@ def register(app: typer.Typer) -> None:
         from predbench.report import build_report, load_report_data, write_report
 
         console = Console(stderr=True)
+        if store is not None and store_option is not None and store != store_option:
+            raise typer.BadParameter(
+                f"two stores given ({store} and --store {store_option}); give one",
+                param_hint="--store",
+            )
+        store = store or store_option
         if output is None and figures is None:
             raise typer.BadParameter(
                 "nothing to write: give --output FILE.html, --figures DIR, or both",
@@ -62,8 +71,8 @@ def register(app: typer.Typer) -> None:
             data = load_report_data(
                 store or DEFAULT_STORE, suites=names, search_stores=search_stores or []
             )
-        except FileNotFoundError as err:
-            raise typer.BadParameter(str(err)) from None
+        except (FileNotFoundError, KeyError) as err:
+            raise typer.BadParameter(err.args[0] if err.args else str(err)) from None
         if data.is_empty:
             console.print(
                 f"[yellow]warning:[/] nothing to report from {store or DEFAULT_STORE}"

@@ -55,7 +55,7 @@ def _with_labels(frame: pd.DataFrame) -> pd.DataFrame:
 def target_unit(task: str, target: object = None) -> str:
     """Unit of a task's target for SHAP axes: percentage points for accuracy targets (in %),
     the registry's unit text otherwise, "target units" for tasks the registry does not know."""
-    from predbench.data.tasks import task_info
+    from predbench.data import task_info
 
     column = "val_accuracy" if target is None or target != target else str(target)
     try:

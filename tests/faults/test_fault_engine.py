@@ -160,3 +160,37 @@ def test_jobs_must_be_positive_for_search(tmp_path):
     )
     text = " ".join(result.output.replace("│", " ").split())
     assert result.exit_code != 0 and "--jobs" in text and "greater than or equal to 1" in text
+
+
+def test_report_for_an_unknown_suite_is_an_error_not_an_empty_page(tmp_path):
+    from predbench.evaluation import ResultsStore
+
+    store = ResultsStore(tmp_path / "r.duckdb")
+    store.set_suite("quickstart", "compare", [])
+    out = tmp_path / "r.html"
+    result = runner.invoke(
+        app, ["report", "--store", str(store.path), "--suite", "quikstart", "-o", str(out)]
+    )
+    assert result.exit_code != 0
+    assert "no suite named ['quikstart']" in " ".join(result.output.replace("│", " ").split())
+    assert not out.exists()
+
+
+def test_proxies_on_a_missing_gpu_fail_instead_of_falling_back(tmp_path):
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA: the fault cannot be provoked")
+    archs = tmp_path / "archs.txt"
+    archs.write_text(
+        "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|\n"
+    )
+    out = tmp_path / "scores.json"
+    result = runner.invoke(
+        app,
+        ["proxies", "--space", "nb201", "--archs", str(archs), "--proxies", "params",
+         "--device", "cuda", "-o", str(out)],
+    )  # fmt: skip
+    assert result.exit_code != 0
+    assert "CUDA is not available" in " ".join(result.output.replace("│", " ").split())
+    assert not out.exists()
