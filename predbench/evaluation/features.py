@@ -17,7 +17,7 @@ import pandas as pd
 from featurizers.featureset import FeatureSet, parse_feature_set
 from predbench.data.task import Task
 from predbench.runs import cache as _tasks
-from predbench.runs.cache import cached_task
+from predbench.runs.cache import cached_task, task_fingerprint
 
 #: Feature tables kept per process (NB201: ~9,445 × ≤ 400 small-int/float columns each).
 _TABLES_CACHED: int = 16
@@ -25,11 +25,16 @@ _TABLES_CACHED: int = 16
 __all__ = ["build_table", "cached_pool", "cached_table", "cached_task", "feature_columns"]
 
 
-@lru_cache(maxsize=32)
 def cached_pool(key: str, target: str, pool: str) -> pd.Index:
     """The pool (a resolved rule such as ``"valid"``) of a task (:mod:`.splits`)."""
+    return _pool(key, task_fingerprint(key), target, pool)
+
+
+@lru_cache(maxsize=32)
+def _pool(key: str, data: str, target: str, pool: str) -> pd.Index:
     from predbench.evaluation.splits import pool_of
 
+    del data  # part of the cache key: an edited own file gives a new pool
     return pool_of(cached_task(key), target, pool)
 
 
@@ -42,9 +47,13 @@ def build_table(task: Task, spec: str | FeatureSet, archs: Any) -> pd.DataFrame:
     return feature_table(task.space, archs, list(fs.families), zcp=zcp, zcp_names=fs.proxies)
 
 
-@lru_cache(maxsize=_TABLES_CACHED)
 def cached_table(key: str, target: str, pool: str, spec: str) -> pd.DataFrame:
     """Feature table ``spec`` of every architecture of the pool, built once per process."""
+    return _table(key, task_fingerprint(key), target, pool, spec)
+
+
+@lru_cache(maxsize=_TABLES_CACHED)
+def _table(key: str, data: str, target: str, pool: str, spec: str) -> pd.DataFrame:
     return build_table(cached_task(key), spec, cached_pool(key, target, pool))
 
 
@@ -68,5 +77,10 @@ def feature_columns(task: Task, feature_set: str | FeatureSet) -> list[str]:
 def clear_caches() -> None:
     """Forget every cached task, pool and table of this process."""
     _tasks.clear()
-    cached_pool.cache_clear()
-    cached_table.cache_clear()
+    _pool.cache_clear()
+    _table.cache_clear()
+
+
+def table_cache_info() -> Any:
+    """Hits and misses of the feature-table cache."""
+    return _table.cache_info()

@@ -55,13 +55,15 @@ def fit_run(spec: RunSpec) -> FittedRun:
     from predbench.evaluation.features import cached_pool, cached_table, cached_task
     from predbench.evaluation.splits import pool_fingerprint, split
     from predbench.predictors import make_predictor
-    from predbench.runs.cache import task_fingerprint
+    from predbench.runs.cache import register_file_task, task_fingerprint
 
+    if spec.task_source:
+        register_file_task(spec.task, spec.task_source)
     data = task_fingerprint(spec.task)
     if data != spec.data:
         raise RuntimeError(
             f"the data files of {spec.task} here ({data}) are not the ones the run was planned "
-            f"on ({spec.data}): this process reads other files"
+            f"on ({spec.data}): this process reads other files (or the file was edited)"
         )
     pool = cached_pool(spec.task, spec.target, spec.pool)
     if len(pool) != spec.pool_size or pool_fingerprint(pool) != spec.pool_hash:

@@ -42,7 +42,9 @@ class RunSpec:
 
     ``predictor_config`` is :func:`full_params` (identity); ``params`` the keyword arguments as the
     suite wrote them (what builds the predictor); ``predictor`` (display label) and ``protocol``
-    (preset name) are carried for display only.
+    (preset name) are carried for display only; ``task_source`` locates a user's own benchmark
+    file (:func:`predbench.runs.cache.register_file_task`) — its content is identified by
+    ``data``, the file's sha256.
     """
 
     task: str
@@ -63,11 +65,12 @@ class RunSpec:
     params: str = field(default="{}", compare=False)
     predictor: str = field(default="", compare=False)
     protocol: str = field(default="", compare=False)
+    task_source: str = field(default="", compare=False)
 
     def settings(self) -> dict[str, Any]:
         """The fields that define the run plus the harness version."""
         values = asdict(self)
-        for display_only in ("params", "predictor", "protocol"):
+        for display_only in ("params", "predictor", "protocol", "task_source"):
             values.pop(display_only)
         values["harness"] = HARNESS_VERSION
         return values

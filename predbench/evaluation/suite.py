@@ -29,6 +29,13 @@ A feature set joins families with ``+``; ``zcp`` alone means every proxy the tas
 ``zcp[flops,params]`` keeps only those proxies (:mod:`featurizers.featureset`). ``predictors``
 may also be a list of names.
 
+A task is a shipped task key or a user's own benchmark file, a table resolved relative to the
+suite file: ``tasks = ["nb201/cifar10", { file = "my_bench.json", space = "nb201", name =
+"mine" }]`` (JSON: ``dataset`` picks one of several; CSV: ``arch_column``, ``proxies``). It is
+read and checked like the shipped tasks before any run (every bad row is named), shows as
+``nb201/mine``, and the file's sha256 is part of each run's identity: editing the file never
+mixes old and new results.
+
 ``pool`` says which architectures the runs of a task draw from (:mod:`.splits`): ``"all"``
 (default), ``"valid"``, or either with ``+proxies`` (archs having every proxy the suite's ``zcp``
 sets read) or ``+proxies[a,b]``. A feature set that reads a proxy some pool archs lack is an
@@ -66,7 +73,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -112,6 +119,8 @@ SUITE_KEYS: tuple[str, ...] = (
     "allow_flagged_target",
 )
 PREDICTOR_KEYS: tuple[str, ...] = ("name", "label", "params", "features")
+#: Keys of a ``tasks`` entry naming a user's own file.
+FILE_TASK_KEYS: tuple[str, ...] = ("file", "space", "name", "dataset", "arch_column", "proxies")
 
 #: Protocol presets: values used for the keys a suite does not set.
 PROTOCOLS: dict[str, dict[str, Any]] = {
@@ -166,6 +175,8 @@ class Suite:
     protocol: str | None = None
     description: str = ""
     allow_flagged_target: bool = False
+    #: Own-file task key → its source (canonical JSON of the reader's arguments).
+    task_sources: Mapping[str, str] = field(default_factory=dict)
 
     def feature_sets_of(self, entry: PredictorEntry) -> tuple[FeatureSet, ...]:
         return entry.features if entry.features is not None else self.features
@@ -424,9 +435,7 @@ def parse_suite(data: Mapping[str, Any], source: str = "<suite>") -> Suite:
     if not isinstance(target, str) or not target:
         raise SuiteError(source, "target", f"expected a column name, got {target!r}")
     name = values.get("name", Path(source).stem)
-    tasks = suitefile.str_list(source, "tasks", values["tasks"])
-    if len(set(tasks)) != len(tasks):
-        raise SuiteError(source, "tasks", f"a task is listed twice in {tasks!r}")
+    tasks, task_sources = _tasks(source, values["tasks"], values["target"])
     return Suite(
         name=str(name),
         source=source,
@@ -442,7 +451,56 @@ def parse_suite(data: Mapping[str, Any], source: str = "<suite>") -> Suite:
         protocol=protocol,
         description=str(values.get("description", "")),
         allow_flagged_target=values["allow_flagged_target"],
+        task_sources=task_sources,
     )
+
+
+def _tasks(source: str, value: Any, target: Any) -> tuple[tuple[str, ...], dict[str, str]]:
+    """Task keys, and the sources of the entries that name a user's own file (registered in
+    this process so the data checks can read them)."""
+    from featurizers.spaces import space_name
+    from predbench.runs.cache import register_file_task
+
+    items = value if isinstance(value, list) else [value]
+    if not items:
+        raise SuiteError(source, "tasks", "expected a non-empty list of tasks")
+    keys, sources = [], {}
+    base = Path(source).parent if source not in ("<suite>", "command line") else Path.cwd()
+    for i, item in enumerate(items):
+        where = f"tasks[{i}]"
+        if isinstance(item, str) and item:
+            keys.append(item)
+            continue
+        if not isinstance(item, dict):
+            raise SuiteError(source, where, f"expected a task key or a file table, got {item!r}")
+        suitefile.check_keys(source, item, FILE_TASK_KEYS, where)
+        for required in ("file", "space"):
+            if not isinstance(item.get(required), str) or not item[required]:
+                raise SuiteError(source, f"{where}.{required}", "missing: give a string")
+        path = (base / item["file"]).resolve()
+        if not path.is_file():
+            raise SuiteError(source, f"{where}.file", f"no such file {str(path)!r}")
+        try:
+            space = space_name(item["space"])
+        except KeyError as err:
+            raise SuiteError(source, f"{where}.space", err.args[0]) from None
+        name = item.get("name") or path.stem
+        if not isinstance(name, str) or "/" in name:
+            raise SuiteError(source, f"{where}.name", f"expected a name without '/', got {name!r}")
+        args = {"path": str(path), "space": space, "name": name}
+        for option in ("dataset", "arch_column", "proxies"):
+            if option in item:
+                args[option] = item[option]
+        if isinstance(target, str):
+            args["target"] = target
+        key = f"{space}/{name}"
+        task_source = canonical_json(args)
+        register_file_task(key, task_source)
+        keys.append(key)
+        sources[key] = task_source
+    if len(set(keys)) != len(keys):
+        raise SuiteError(source, "tasks", f"a task is listed twice in {keys!r}")
+    return tuple(keys), sources
 
 
 # --------------------------------------------------------------------------------- validation
@@ -466,7 +524,15 @@ def validate_suite(suite: Suite, validator: SuiteValidator | None = None) -> dic
     src = suite.source
     known = validator.tasks()
     for task in suite.tasks:
-        if task not in known:
+        if task in suite.task_sources:
+            if task in known:
+                raise SuiteError(
+                    src,
+                    "tasks",
+                    f"own file task {task!r} has the name of a shipped task; rename it",
+                )
+            _read_own_file(suite, validator, task)
+        elif task not in known:
             raise SuiteError(src, "tasks", f"unknown task {task!r}; choose from {known}")
     plans: dict[str, TaskPlan] = {}
     for task in suite.tasks:
@@ -537,6 +603,17 @@ def validate_suite(suite: Suite, validator: SuiteValidator | None = None) -> dic
             feature_proxies=feature_proxies,
         )
     return plans
+
+
+def _read_own_file(suite: Suite, validator: SuiteValidator, task: str) -> None:
+    """Read a user's file now, so a bad row stops the suite before any run, naming it."""
+    from predbench.data import ArchParseError, MalformedFileError
+
+    try:
+        validator.targets(task)
+    except (ArchParseError, MalformedFileError, ValueError, KeyError, OSError) as err:
+        message = err.args[0] if isinstance(err, KeyError) and err.args else str(err)
+        raise SuiteError(suite.source, "tasks", f"{task}: {message}") from None
 
 
 def _check_pool_has_features(
@@ -653,6 +730,7 @@ def expand(suite: Suite, plans: Mapping[str, TaskPlan]) -> list[RunSpec]:
                                 params=canonical_json(dict(entry.params)),
                                 predictor=entry.label,
                                 protocol=suite.protocol or "",
+                                task_source=suite.task_sources.get(task, ""),
                             )
                         )
     return runs

@@ -101,6 +101,8 @@ def test_a_process_loads_each_task_and_builds_each_table_once(tiny_suite):
     features.clear_caches()
     for spec in runs:  # 8 runs over one task and two feature sets
         assert execute_run(spec)["status"] == "ok"
-    assert features.cached_task.cache_info().misses == 1
-    assert features.cached_table.cache_info().misses == 2
-    assert features.cached_table.cache_info().hits == len(runs) - 2
+    from predbench.runs import cache
+
+    assert cache.task_cache_info().misses == 1
+    assert features.table_cache_info().misses == 2
+    assert features.table_cache_info().hits == len(runs) - 2
