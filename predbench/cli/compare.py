@@ -15,6 +15,19 @@ def register(app: typer.Typer) -> None:
     app.command("compare")(compare_command)
 
 
+def _seeds(text: str) -> int | list[int]:
+    """``"5"`` → 5 (a count); ``"0,3,7"`` → [0, 3, 7]."""
+    try:
+        values = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise typer.BadParameter(
+            f"expected a count or a comma list of integers, got {text!r}", param_hint="--seeds"
+        ) from None
+    if not values:
+        raise typer.BadParameter("no seed given", param_hint="--seeds")
+    return values[0] if "," not in text else values
+
+
 def compare_command(
     suite_file: Annotated[Path, typer.Argument(help="Suite TOML file (see suites/).")],
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Local worker processes.")] = 1,
@@ -32,6 +45,13 @@ def compare_command(
         "results/predbench.duckdb"
     ),
     metric: Annotated[str, typer.Option(help="Metric of the final table.")] = "kendall_tau",
+    seeds: Annotated[
+        str | None,
+        typer.Option(
+            "--seeds",
+            help="Override the suite's seeds: a count (5 → 0..4) or a list (0,3,7).",
+        ),
+    ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Validate and count the runs; run nothing.")
     ] = False,
@@ -59,8 +79,9 @@ def compare_command(
         raise fail("give either --scheduler or --dask-local, not both")
     if metric not in METRICS:
         raise fail(f"unknown metric {metric!r}; choose from {list(METRICS)}")
+    overrides = {} if seeds is None else {"seeds": _seeds(seeds)}
     try:
-        suite, runs = load_suite(suite_file)
+        suite, runs = load_suite(suite_file, overrides=overrides)
     except SuiteError as err:
         raise fail(str(err)) from None
     results = ResultsStore(store)

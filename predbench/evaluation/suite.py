@@ -675,16 +675,21 @@ def _check_predictor_columns(
 
 
 def load_suite(
-    path: str | Path, validator: SuiteValidator | None = None
+    path: str | Path,
+    validator: SuiteValidator | None = None,
+    overrides: Mapping[str, Any] | None = None,
 ) -> tuple[Suite, list[RunSpec]]:
     """Read, parse and validate a suite file; returns the suite and its runs.
+
+    ``overrides`` replace keys of the file (``{"seeds": 3}`` from ``compare --seeds``) and are
+    checked like them.
 
     Raises
     ------
     SuiteError
         A malformed file, or a key whose value the data cannot satisfy.
     """
-    data = suitefile.read_toml(path)
+    data = {**suitefile.read_toml(path), **(overrides or {})}
     suite = parse_suite(data, str(path))
     return suite, expand(suite, validate_suite(suite, validator))
 

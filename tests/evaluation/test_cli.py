@@ -82,3 +82,19 @@ def test_results_without_a_store_says_so(tmp_path):
     result = runner.invoke(app, ["results", "--store", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 1
     assert "no results store" in _plain(result.output)
+
+
+def test_compare_seeds_override_without_editing_the_suite(tmp_path):
+    suite = write_suite(tmp_path, TINY, "tiny.toml")
+    store = tmp_path / "r.duckdb"
+    listed = runner.invoke(
+        app, ["compare", str(suite), "--store", str(store), "--seeds", "3,5", "--dry-run"]
+    )
+    assert listed.exit_code == 0, listed.output
+    assert "8 runs, 8 to run" in _plain(listed.output)
+    counted = runner.invoke(
+        app, ["compare", str(suite), "--store", str(store), "--seeds", "1", "--dry-run"]
+    )
+    assert "4 runs, 4 to run" in _plain(counted.output)
+    bad = runner.invoke(app, ["compare", str(suite), "--store", str(store), "--seeds", "0"])
+    assert bad.exit_code != 0 and "seeds: a seed count must be ≥ 1, got 0" in _plain(bad.output)
