@@ -58,6 +58,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "featurize",
     "proxies",
     "predictors",
+    "suites",
     "compare",
     "results",
     "search",

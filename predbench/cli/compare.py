@@ -29,7 +29,10 @@ def _seeds(text: str) -> int | list[int]:
 
 
 def compare_command(
-    suite_file: Annotated[Path, typer.Argument(help="Suite TOML file (see suites/).")],
+    suite_file: Annotated[
+        Path,
+        typer.Argument(help="Suite TOML file, or a built-in suite's name (predbench suites)."),
+    ],
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Local worker processes.")] = 1,
     scheduler: Annotated[
         str | None,
@@ -79,8 +82,11 @@ def compare_command(
         raise fail("give either --scheduler or --dask-local, not both")
     if metric not in METRICS:
         raise fail(f"unknown metric {metric!r}; choose from {list(METRICS)}")
+    from predbench.runs.suitefile import resolve
+
     overrides = {} if seeds is None else {"seeds": _seeds(seeds)}
     try:
+        suite_file = resolve(suite_file)
         suite, runs = load_suite(suite_file, overrides=overrides)
     except SuiteError as err:
         raise fail(str(err)) from None

@@ -151,8 +151,10 @@ def _select_runs(
     from predbench.evaluation import SuiteError, expand, load_suite, parse_suite, validate_suite
 
     if suite_file is not None:
+        from predbench.runs.suitefile import resolve
+
         try:
-            suite, runs = load_suite(suite_file)
+            suite, runs = load_suite(resolve(suite_file))
         except SuiteError as err:
             raise typer.BadParameter(str(err), param_hint="--suite") from None
         size = train_size if train_size is not None else max(suite.train_sizes)

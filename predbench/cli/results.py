@@ -61,8 +61,10 @@ def results_command(
     if not results.exists():
         raise fail(f"no results store at {store} (run `predbench compare SUITE` first)")
     if suite is not None and suite.endswith(".toml"):
+        from predbench.runs.suitefile import resolve
+
         try:
-            _, runs = load_suite(suite)
+            _, runs = load_suite(resolve(suite))
         except SuiteError as err:
             raise fail(str(err)) from None
         frame = results.frame(run_ids=[r.run_id for r in runs])

@@ -134,7 +134,9 @@ def search_command(
         if suite is not None:
             if task or strategy:
                 raise _fail("give either --suite or --task/--strategy, not both")
-            spec = SearchSuite.load(suite)
+            from predbench.runs.suitefile import resolve
+
+            spec = SearchSuite.load(resolve(suite))
             store_path = store or Path(spec.store or DEFAULT_STORE)
         else:
             if not task or not strategy:

@@ -118,3 +118,53 @@ def task_list(source: str, value: Any, known: Iterable[str], key: str = "tasks")
     if len(set(tasks)) != len(tasks):
         raise SuiteError(source, key, f"a task is listed twice in {tasks!r}")
     return tuple(tasks)
+
+
+# --------------------------------------------------------------------------- built-in suites
+
+
+def builtin_folder() -> Path:
+    """Folder of the suites shipped with the package (``predbench/suites``)."""
+    from importlib.resources import files
+
+    return Path(str(files("predbench") / "suites"))
+
+
+def builtin_suites() -> dict[str, Path]:
+    """Built-in suite name (file stem) → file."""
+    folder = builtin_folder()
+    return {p.stem: p for p in sorted(folder.glob("*.toml"))} if folder.is_dir() else {}
+
+
+def resolve(text: str | Path) -> Path:
+    """A suite file: ``text`` itself when it exists, else the built-in suite of that name
+    (``quickstart``, ``graf_table``, ...). A name that is neither raises :class:`SuiteError`
+    listing the built-in suites."""
+    path = Path(text)
+    if path.exists():
+        return path
+    builtin = builtin_suites()
+    stem = path.name.removesuffix(".toml")
+    if path.parent == Path(".") and stem in builtin:
+        return builtin[stem]
+    raise SuiteError(
+        str(text),
+        "file",
+        f"no such file, and no built-in suite of that name; built-in suites: {sorted(builtin)} "
+        "(`predbench suites` describes them)",
+    )
+
+
+def describe(path: Path) -> dict[str, str]:
+    """Name, kind (``compare`` / ``search``) and one line of description of a suite file."""
+    data = read_toml(path)
+    kind = "search" if "strategies" in data else "compare"
+    text = str(data.get("description", "")).strip()
+    if not text:
+        comments = [
+            line.lstrip("# ").strip()
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.startswith("#")
+        ]
+        text = comments[0] if comments else ""
+    return {"suite": path.stem, "kind": kind, "description": text}
