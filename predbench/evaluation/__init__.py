@@ -23,6 +23,7 @@ from predbench.evaluation.metrics import (
     aggregate,
     compute_metrics,
     kendall_tau,
+    kendall_tau_scorer,
     precision_at_top_k,
     spearman,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "compute_metrics",
     "expand",
     "kendall_tau",
+    "kendall_tau_scorer",
     "load_suite",
     "parse_suite",
     "pending",

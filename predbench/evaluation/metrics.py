@@ -184,3 +184,19 @@ def aggregate(
         "undefined",
     ]
     return pd.DataFrame(rows, columns=columns)
+
+
+def ranking_tau(y_true: Any, y_pred: Any) -> float:
+    """Kendall τ with the harness's convention: a constant prediction scores 0 (not NaN)."""
+    return float(compute_metrics(y_true, y_pred)["kendall_tau"])
+
+
+def _make_tau_scorer() -> Any:
+    from sklearn.metrics import make_scorer
+
+    return make_scorer(ranking_tau, greater_is_better=True)
+
+
+#: Kendall τ as a scikit-learn scorer: ``GridSearchCV(predictor, grid, scoring=kendall_tau_scorer)``
+#: chooses hyper-parameters by how well a predictor *ranks* held-out architectures.
+kendall_tau_scorer = _make_tau_scorer()

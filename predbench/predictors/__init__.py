@@ -84,5 +84,15 @@ __all__ = [
     "SingleProxy",
     "TunedXGBPredictor",
     "XGBPredictor",
+    "load_predictor",
     "make_predictor",
+    "save_predictor",
 ]
+
+
+def __getattr__(name: str):  # skops loads only when persistence is used
+    if name in ("save_predictor", "load_predictor"):
+        from predbench.predictors import persist
+
+        return getattr(persist, name)
+    raise AttributeError(f"module 'predbench.predictors' has no attribute {name!r}")

@@ -109,3 +109,27 @@ def test_aggregate_groups_cells_and_ignores_failed_runs():
     assert table.loc["graf", "mean"] == pytest.approx(0.6)
     assert table.loc["graf", "n"] == 2
     assert table.loc["zcp", "std"] == 0.0
+
+
+def test_kendall_tau_scorer_drives_grid_search():
+    from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
+
+    from predbench.evaluation import kendall_tau_scorer
+    from predbench.predictors import make_predictor
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(90, 4))
+    y = X[:, 0] - 0.5 * X[:, 1] ** 2 + 0.05 * rng.normal(size=90)
+    folds = KFold(3, shuffle=True, random_state=0)
+    grid = GridSearchCV(
+        make_predictor("rf", random_state=0),
+        {"max_depth": [1, None]},
+        scoring=kendall_tau_scorer,
+        cv=folds,
+    ).fit(X, y)
+    assert grid.best_params_ == {"max_depth": None}
+    scores = cross_val_score(
+        make_predictor("rf", random_state=0), X, y, scoring=kendall_tau_scorer, cv=folds
+    )
+    assert grid.best_score_ == pytest.approx(scores.mean())
+    assert 0.5 < grid.best_score_ <= 1.0

@@ -134,3 +134,11 @@ def test_every_zoo_predictor_round_trips(task, tmp_path, name):
     model = make_predictor(name, **_zoo_params(name)).fit(X, y)
     loaded = load_predictor(save_predictor(model, tmp_path / f"{name}.skops"))
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+
+
+def test_persistence_is_reachable_from_predictors_and_the_old_path():
+    import predbench.predictors as predictors
+    import predbench.search as search
+
+    assert predictors.save_predictor is search.save_predictor
+    assert predictors.load_predictor is search.load_predictor
