@@ -112,17 +112,17 @@ def _watch_parent(parent: int) -> None:
 
 
 def _executor(jobs: int) -> Any:
+    """A private loky pool (never joblib's shared one: its other users configure it otherwise)."""
     import os
 
-    from joblib.externals.loky import get_reusable_executor
+    from joblib.externals.loky import ProcessPoolExecutor
 
-    return get_reusable_executor(
+    return ProcessPoolExecutor(
         max_workers=jobs,
         timeout=IDLE_SECONDS,
         initializer=_watch_parent,
         initargs=(os.getpid(),),
         env=dict.fromkeys(THREAD_VARIABLES, "1"),
-        reuse=True,
     )
 
 
@@ -135,32 +135,44 @@ def _loky(function: Callable[[S], Any], specs: Iterable[S], jobs: int) -> Iterat
     pending: dict[Any, S] = {}
     suspects: list[S] = []
     exhausted = False
-    while True:
-        executor = _executor(jobs)  # a fresh pool when the last one broke
-        while not exhausted and len(pending) < AHEAD * jobs:
-            spec = next(source, _END)
-            if spec is _END:
-                exhausted = True
+    executor = _executor(jobs)
+    try:
+        while True:
+            while not exhausted and len(pending) < AHEAD * jobs:
+                spec = next(source, _END)
+                if spec is _END:
+                    exhausted = True
+                    break
+                try:
+                    future = executor.submit(_call, function, spec)
+                except BrokenProcessPool:  # a worker died: continue in a fresh pool
+                    executor.shutdown(wait=False, kill_workers=True)
+                    executor = _executor(jobs)
+                    future = executor.submit(_call, function, spec)
+                pending[future] = spec
+            if not pending:
                 break
-            pending[executor.submit(_call, function, spec)] = spec
-        if not pending:
-            break
-        done, _ = wait(pending, return_when=FIRST_COMPLETED)
-        for future in done:
-            spec = pending.pop(future)
-            try:
-                outcome = future.result()
-            except BrokenProcessPool:
-                suspects.append(spec)  # its worker, or another one, died while it was pending
-                continue
-            yield spec, outcome
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                spec = pending.pop(future)
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:
+                    suspects.append(spec)  # its worker, or another one, died while it was pending
+                    continue
+                yield spec, outcome
+    finally:
+        executor.shutdown(wait=False, kill_workers=True)
     for spec in suspects:
         # One at a time, each in a fresh worker: a run that kills its worker again is the one.
+        single = _executor(1)
         try:
-            yield spec, _executor(1).submit(_call, function, spec).result()
+            yield spec, single.submit(_call, function, spec).result()
         except BrokenProcessPool as err:
             reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
             yield spec, RunCrashed(f"worker process died during the run: {reason}")
+        finally:
+            single.shutdown(wait=False, kill_workers=True)
 
 
 _END = object()
