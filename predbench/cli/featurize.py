@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
         """Compute features for archs of one search space and write them as a table."""
         from rich.console import Console
 
-        from featurizers import parse_families, supported_families
+        from featurizers import parse_feature_set, supported_families
         from featurizers.spaces import get_space
 
         suffix = output.suffix.lower()
@@ -67,7 +67,8 @@ def register(app: typer.Typer) -> None:
             )
         try:
             module = get_space(space)
-            families = parse_families(features)
+            feature_set = parse_feature_set(features)
+            families = list(feature_set.families)
         except (KeyError, ValueError) as exc:
             raise typer.BadParameter(str(exc).strip("\"'")) from exc
         unsupported = [f for f in families if f not in supported_families(module.NAME)]
@@ -78,6 +79,14 @@ def register(app: typer.Typer) -> None:
                 param_hint="--features",
             )
         zcp = _proxy_scores(module.NAME, task, proxies_file) if "zcp" in families else None
+        if zcp is not None and feature_set.proxies is not None:
+            missing = [p for p in feature_set.proxies if p not in zcp.columns]
+            if missing:
+                raise typer.BadParameter(
+                    f"no scores for proxies {missing}; the scores hold {list(zcp.columns)}",
+                    param_hint="--features",
+                )
+            zcp = zcp[list(feature_set.proxies)]
         if zcp is None and "zcp" in families:
             raise typer.BadParameter(
                 "the zcp family needs proxy scores: pass --task SPACE/TASK (recorded) or "
@@ -97,7 +106,7 @@ def register(app: typer.Typer) -> None:
             params["path"] = {"cutoff": path_cutoff}
 
         console = Console(stderr=True)
-        ids = _read_archs(module, archs, zcp)
+        ids = _read_archs(module, archs, zcp, console)
         table = _compute(module.NAME, ids, families, params, console, zcp)
         _write_atomic(table, output)
         console.print(
@@ -123,15 +132,27 @@ def _proxy_scores(space: str, task: str | None, proxies_file: Path | None):
     return loaded.proxies
 
 
-def _read_archs(module, archs: str, zcp=None) -> list[str]:
+def _read_archs(module, archs: str, zcp=None, console=None) -> list[str]:
     """Canonical ids: every arch of the space, or the lines of a file (errors name the line).
 
-    With proxy scores, ``all`` means every arch that has all of them.
+    With proxy scores, ``all`` means every arch that has all of them; how many were left out, and
+    for lack of which proxy, is printed.
     """
     from featurizers.spaces import EnumerableSpace, InvalidArchError
 
     if archs == "all" and zcp is not None:
-        return list(zcp.index[zcp.notna().all(axis=1)])
+        complete = zcp.notna().all(axis=1)
+        if console is not None and not complete.all():
+            lacking = zcp.isna().sum()
+            reasons = ", ".join(f"{name} {int(n):,}" for name, n in lacking.items() if n)
+            console.print(
+                f"encoding the {int(complete.sum()):,} archs that have every proxy asked; left out "
+                f"{int((~complete).sum()):,} of {len(zcp):,} (archs lacking each: {reasons}); "
+                "pick proxies with zcp[a,b] to keep more",
+                highlight=False,
+                markup=False,
+            )
+        return list(zcp.index[complete])
     if archs == "all":
         if not isinstance(module, EnumerableSpace):
             raise typer.BadParameter(

@@ -156,3 +156,26 @@ def test_zcp_without_scores_is_refused(tmp_path):
     result = run("--space", "nb201", "--features", "zcp", "-o", str(tmp_path / "x.csv"))
     assert result.exit_code != 0
     assert "--task" in squeezed(result.output)
+
+
+def test_zcp_subset_grammar_and_the_dropped_archs_are_said(tmp_path):
+    out = tmp_path / "f.parquet"
+    result = runner.invoke(
+        app,
+        ["featurize", "--space", "nb201", "--features", "zcp[synflow,nwot]+graf",
+         "--task", "nb201/cifar10", "-o", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    # 15,625 cells; synflow is missing for 5,992 of them, nwot for 6,180
+    assert "left out 6,180 of 15,625" in text and "synflow 5,992, nwot 6,180" in text
+    table = pd.read_parquet(out)
+    assert len(table) == 9445
+    assert [c for c in table.columns if c.startswith("zcp:")] == ["zcp:synflow", "zcp:nwot"]
+    whole = runner.invoke(
+        app,
+        ["featurize", "--space", "nb201", "--features", "zcp[zen]", "--task", "nb201/cifar10",
+         "-o", str(out)],
+    )  # fmt: skip
+    assert whole.exit_code == 0 and "left out" not in whole.output
+    assert len(pd.read_parquet(out)) == 15625
