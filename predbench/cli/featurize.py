@@ -71,6 +71,14 @@ def register(app: typer.Typer) -> None:
             families = list(feature_set.families)
         except (KeyError, ValueError) as exc:
             raise typer.BadParameter(str(exc).strip("\"'")) from exc
+        from featurizers import FAMILIES
+
+        unknown = [f for f in families if f not in FAMILIES]
+        if unknown:
+            raise typer.BadParameter(
+                f"unknown feature family {unknown[0]!r}; choose from {sorted(FAMILIES)}",
+                param_hint="--features",
+            )
         unsupported = [f for f in families if f not in supported_families(module.NAME)]
         if unsupported:
             raise typer.BadParameter(
