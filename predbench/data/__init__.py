@@ -10,12 +10,14 @@ Typical use::
   ``PREDBENCH_MIRROR`` (folder or URL) replaces the upstream hosts, ``PREDBENCH_CACHE`` the cache.
 * :func:`load_task` / :func:`list_tasks` / :data:`TASKS` — the shipped tasks.
 * :func:`load_task_from_file` — a task from a user's own JSON or CSV.
+* :func:`load_tagates_split` — the TA-GATES NB201 train/test split (CIFAR-10 test accuracy).
 """
 
 from .byo import load_task_from_file
 from .download import DataIntegrityError, cache_dir, fetch, fetch_all
 from .readers import ArchParseError, MalformedFileError
 from .registry import RegistryEntry, load_registry
+from .tagates import TAGatesSplit, load_tagates_split
 from .task import FAILED_PROXY, PROXY_NAMES, Task
 from .tasks import TASKS, TaskInfo, list_tasks, load_task, task_info
 
@@ -27,6 +29,7 @@ __all__ = [
     "DataIntegrityError",
     "MalformedFileError",
     "RegistryEntry",
+    "TAGatesSplit",
     "Task",
     "TaskInfo",
     "cache_dir",
@@ -34,6 +37,7 @@ __all__ = [
     "fetch_all",
     "list_tasks",
     "load_registry",
+    "load_tagates_split",
     "load_task",
     "load_task_from_file",
     "task_info",
