@@ -20,6 +20,7 @@ from predbench.predictors._base import BasePredictor
 from predbench.predictors._baseline import SingleProxy
 from predbench.predictors._ngboost import NGBoostPredictor, OMNIPredictor
 from predbench.predictors._preprocessing import FailedProxyClipper
+from predbench.predictors._published import PUBLISHED_PRESETS, PublishedPreset, make_published
 from predbench.predictors._smooth import GPPredictor, MLPPredictor, RidgePredictor
 from predbench.predictors._trees import (
     LGBMPredictor,
@@ -69,6 +70,7 @@ def make_predictor(name: str, **params: Any) -> BasePredictor:
 
 __all__ = [
     "PREDICTORS",
+    "PUBLISHED_PRESETS",
     "BasePredictor",
     "FailedProxyClipper",
     "GATESRegressor",
@@ -79,10 +81,12 @@ __all__ = [
     "MLPPredictor",
     "NGBoostPredictor",
     "OMNIPredictor",
+    "PublishedPreset",
     "RandomForestPredictor",
     "RidgePredictor",
     "SingleProxy",
     "TunedXGBPredictor",
     "XGBPredictor",
     "make_predictor",
+    "make_published",
 ]
