@@ -18,6 +18,7 @@ from typing import Any
 
 from predbench.predictors._base import BasePredictor
 from predbench.predictors._baseline import SingleProxy
+from predbench.predictors._consensus import ConsensusEnsemblePredictor
 from predbench.predictors._ngboost import NGBoostPredictor, OMNIPredictor
 from predbench.predictors._preprocessing import FailedProxyClipper
 from predbench.predictors._published import PUBLISHED_PRESETS, PublishedPreset, make_published
@@ -36,6 +37,7 @@ PREDICTORS: dict[str, type[BasePredictor]] = {
     "xgb": XGBPredictor,
     "tuned_xgb": TunedXGBPredictor,
     "lgbm": LGBMPredictor,
+    "consensus_ensemble": ConsensusEnsemblePredictor,
     "gp": GPPredictor,
     "ngboost": NGBoostPredictor,
     "omni": OMNIPredictor,
@@ -72,6 +74,7 @@ __all__ = [
     "PREDICTORS",
     "PUBLISHED_PRESETS",
     "BasePredictor",
+    "ConsensusEnsemblePredictor",
     "FailedProxyClipper",
     "GATESRegressor",
     "GCNRegressor",
