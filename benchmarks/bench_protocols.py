@@ -215,16 +215,16 @@ def plan(part: str) -> list[tuple[str, str, int, str, int]]:
             for s in SUITE_ZERO_SEEDS:
                 runs.append(("suite_zero", task, SUITE_ZERO_TRAIN_SIZE, "suite_zero_xgb", s))
     if part in ("beat", "all"):
-        for model in ("graf_xgb_tuned", WINNER):
+        for model in (WINNER, "graf_xgb_tuned"):
             for size in TAGATES_TRAIN_SIZES:
                 runs += [
                     ("tagates", "nb201/cifar10", size, model, s) for s in TAGATES_REPORTING_SEEDS
                 ]
-        for model in ("graf_rf", WINNER):
+        for model in (WINNER, "graf_rf"):
             for size in GRAF_SIZES:
                 runs += [("graf", "nb201/cifar10", size, model, s) for s in GRAF_REPORTING_SEEDS]
         for (_space, _name), task in SUITE_ZERO_TASKS.items():
-            for model in ("suite_zero_xgb", WINNER):
+            for model in (WINNER, "suite_zero_xgb"):
                 for s in SUITE_ZERO_REPORTING_SEEDS:
                     runs.append(("suite_zero", task, SUITE_ZERO_TRAIN_SIZE, model, s))
     return list(dict.fromkeys(runs))

@@ -64,7 +64,7 @@ class ConsensusEnsemblePredictor(BasePredictor):
         max_depth: int = 6,
         subsample: float = 0.9,
         colsample_bytree: float = 0.5,
-        rf_weight: float = 0.5,
+        rf_weight: float = 0.25,
         rf_n_estimators: int = 100,
         proxy_prefix: str = "zcp:",
         unlabeled: Any = None,
