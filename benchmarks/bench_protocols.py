@@ -37,6 +37,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from rich.progress import Progress
 
@@ -356,6 +357,43 @@ def beat_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def leaderboards(frame: pd.DataFrame) -> str:
+    """Per protocol: published rows and every model run on the reporting seeds, best first."""
+    boards = [
+        ("TA-GATES split (seeds 42–61)", "tagates", TAGATES_TRAIN_SIZES, TAGATES_REPORTING_SEEDS,
+         TAGATES_PUBLISHED),
+        ("GRAF NB201 table (seeds 0–19)", "graf", GRAF_BEAT_SIZES, GRAF_REPORTING_SEEDS,
+         {k: v[: len(GRAF_BEAT_SIZES)] for k, v in GRAF_PUBLISHED.items()}),
+    ]  # fmt: skip
+    out = []
+    for title, protocol, sizes, seeds, published in boards:
+        rows = [(f"{name} (published)", list(values)) for name, values in published.items()]
+        for model in sorted(set(frame[frame.protocol == protocol].model)):
+            means = []
+            for size in sizes:
+                taus = _cell(frame, protocol, "nb201/cifar10", size, model, seeds)
+                means.append(taus.mean() if len(taus) == len(seeds) else np.nan)
+            if not np.isnan(means).all():
+                rows.append((f"`{model}`", means))
+        rows.sort(key=lambda r: -np.nanmean(r[1]))
+        out += [f"### {title}", "", "| rank | model | " + " | ".join(map(str, sizes)) + " |",
+                "|---|---|" + "---|" * len(sizes)]  # fmt: skip
+        for i, (name, values) in enumerate(rows, 1):
+            cells = " | ".join("–" if np.isnan(v) else f"{v:.3f}" for v in values)
+            out.append(f"| {i} | {name} | {cells} |")
+        out.append("")
+    out += ["### NAS-Bench-Suite-Zero (seeds 9000–9019)", "",
+            "| task | published | `suite_zero_xgb` re-run | `" + WINNER + "` |", "|---|---|---|---|"]  # fmt: skip
+    for (space, name), task in SUITE_ZERO_TASKS.items():
+        base = _cell(frame, "suite_zero", task, SUITE_ZERO_TRAIN_SIZE, "suite_zero_xgb",
+                     SUITE_ZERO_REPORTING_SEEDS)  # fmt: skip
+        ours = _cell(frame, "suite_zero", task, SUITE_ZERO_TRAIN_SIZE, WINNER,
+                     SUITE_ZERO_REPORTING_SEEDS)  # fmt: skip
+        out.append(f"| {task} | {SUITE_ZERO_PUBLISHED[(space, name)]:.3f} | {base.mean():.3f} "
+                   f"| {ours.mean():.3f} |")  # fmt: skip
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=("repro", "beat", "all"), default="all")
@@ -372,6 +410,7 @@ def main(argv: list[str] | None = None) -> None:
         print(repro_tables(frame), "\n")
     if args.part in ("beat", "all"):
         print(beat_table(beat_rows(frame)), "\n")
+        print(leaderboards(frame), "\n")
     if args.part in ("repro", "all"):
         print("### Which published Suite-Zero tasks the data support\n")
         print("| task | published τ | here |\n|---|---|---|")
