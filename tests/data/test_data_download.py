@@ -167,6 +167,6 @@ def test_source_urls(monkeypatch):
 def test_fetch_all_copies_the_whole_registry(data_mirror):
     """Into the session cache (the data_env fixture): every file arrives with its hash."""
     paths = fetch_all(progress=False)
-    assert len(paths) == 65
+    assert len(paths) == 67  # 65 + the two TA-GATES split files
     for name, path in paths.items():
         assert path.stat().st_size == load_registry()[name].size
