@@ -9,9 +9,10 @@ Protocols (split rules and sources: :mod:`predbench.evaluation.protocols`; model
     target = their CIFAR-10 test accuracy. Features ZCP (13 recorded proxies) + GRAF.
     Published τ: TA-GATES .699/.829/.855/.879; ZCP+GRAF XGBoost .752/.834/.858/.877.
 ``graf``
-    GRAF paper NB201 CIFAR-10 table: 32 / 128 / 1024 valid cells, test = every other valid cell,
-    predbench's split rule (:func:`predbench.evaluation.splits.split`), ZCP+GRAF. Published RF
-    .697/.778/.845 (the best published cell of that table at every size).
+    GRAF paper NB201 CIFAR-10 table: 32 / 128 valid cells (the small-data cells; 1024 is in
+    ``bench_compare.py``), test = every other valid cell, predbench's split rule
+    (:func:`predbench.evaluation.splits.split`), ZCP+GRAF. Published RF .697/.778 (the best
+    published cell of that table at these sizes).
 ``suite_zero``
     NAS-Bench-Suite-Zero XGBoost on proxies: 400 train / 200 test drawn NASLib's way, the
     published proxy sets (12 on NB201, 10 on TransNAS-Bench-101), on every task whose proxies the
