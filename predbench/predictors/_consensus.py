@@ -55,6 +55,7 @@ class ConsensusEnsemblePredictor(BasePredictor):
     """
 
     library = "xgboost + scikit-learn"
+    inputs = "any numeric features; the zcp: columns (all, on an array) form the consensus"
     summary = "XGBoost + RF on features and a label-weighted proxy consensus (semi-supervised)"
 
     def __init__(
