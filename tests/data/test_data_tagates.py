@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.stats import kendalltau
 
@@ -67,3 +68,12 @@ def test_bad_files_are_refused_naming_line_and_field(tmp_path, text, message):
     path.write_text(text)
     with pytest.raises((MalformedFileError, ValueError), match=message):
         read_tagates_csv(str(path))
+
+
+def test_the_cifar10_task_carries_test_accuracy_for_the_split_cells(split):
+    task = load_task("nb201/cifar10")
+    column = task.targets["test_accuracy"]
+    assert column.notna().sum() == 9445
+    both = pd.concat([split.train, split.test])
+    assert (column.loc[both.index] == both).all()
+    assert task.units["test_accuracy"].startswith("fraction")
