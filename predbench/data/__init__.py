@@ -11,6 +11,7 @@ Typical use::
 * :func:`list_tasks` / :func:`task_info` / :data:`TASKS` — the task catalog (:mod:`.catalog`).
 * :func:`load_task` — a shipped task, read, merged and cached (:mod:`.loading`).
 * :func:`load_task_from_file` — a task from a user's own JSON or CSV.
+* :func:`load_tagates_split` — the TA-GATES NB201 train/test split (CIFAR-10 test accuracy).
 """
 
 from ._cache import CacheIntegrityWarning
@@ -20,6 +21,7 @@ from .download import DataIntegrityError, cache_dir, fetch, fetch_all
 from .loading import build_task, load_task, merge_tables
 from .readers import ArchParseError, MalformedFileError
 from .registry import RegistryEntry, load_registry
+from .tagates import TAGatesSplit, load_tagates_split
 from .task import FAILED_PROXY, PROXY_NAMES, FlaggedTargetError, Task
 
 __all__ = [
@@ -32,6 +34,7 @@ __all__ = [
     "FlaggedTargetError",
     "MalformedFileError",
     "RegistryEntry",
+    "TAGatesSplit",
     "Task",
     "TaskInfo",
     "build_task",
@@ -40,6 +43,7 @@ __all__ = [
     "fetch_all",
     "list_tasks",
     "load_registry",
+    "load_tagates_split",
     "load_task",
     "load_task_from_file",
     "merge_tables",

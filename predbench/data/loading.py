@@ -69,6 +69,10 @@ def read_source(source: Source, paths: list[Path], space: str) -> SourceTable:
         return read_hw_csv(paths[0], space)
     if source.reader == "help_latency":
         return read_help_latency(paths[0], paths[1], opts["device"])
+    if source.reader == "tagates_csv":
+        from .tagates import read_tagates_table
+
+        return read_tagates_table(str(paths[0]), str(paths[1]))
     raise ValueError(f"unknown reader {source.reader!r}")
 
 

@@ -18,8 +18,10 @@ from typing import Any
 
 from predbench.predictors._base import BasePredictor
 from predbench.predictors._baseline import SingleProxy
+from predbench.predictors._consensus import ConsensusEnsemblePredictor
 from predbench.predictors._ngboost import NGBoostPredictor, OMNIPredictor
 from predbench.predictors._preprocessing import FailedProxyClipper
+from predbench.predictors._published import PUBLISHED_PRESETS, PublishedPreset, make_published
 from predbench.predictors._smooth import GPPredictor, MLPPredictor, RidgePredictor
 from predbench.predictors._trees import (
     LGBMPredictor,
@@ -35,6 +37,7 @@ PREDICTORS: dict[str, type[BasePredictor]] = {
     "xgb": XGBPredictor,
     "tuned_xgb": TunedXGBPredictor,
     "lgbm": LGBMPredictor,
+    "consensus_ensemble": ConsensusEnsemblePredictor,
     "gp": GPPredictor,
     "ngboost": NGBoostPredictor,
     "omni": OMNIPredictor,
@@ -69,7 +72,9 @@ def make_predictor(name: str, **params: Any) -> BasePredictor:
 
 __all__ = [
     "PREDICTORS",
+    "PUBLISHED_PRESETS",
     "BasePredictor",
+    "ConsensusEnsemblePredictor",
     "FailedProxyClipper",
     "GATESRegressor",
     "GCNRegressor",
@@ -79,6 +84,7 @@ __all__ = [
     "MLPPredictor",
     "NGBoostPredictor",
     "OMNIPredictor",
+    "PublishedPreset",
     "RandomForestPredictor",
     "RidgePredictor",
     "SingleProxy",
@@ -86,6 +92,7 @@ __all__ = [
     "XGBPredictor",
     "load_predictor",
     "make_predictor",
+    "make_published",
     "save_predictor",
 ]
 

@@ -30,6 +30,7 @@ SMALL = {
     "xgb": {"n_estimators": 30},
     "tuned_xgb": {"n_iter": 2, "cv": 2},
     "lgbm": {"n_estimators": 30},
+    "consensus_ensemble": {"n_estimators": 30, "rf_n_estimators": 10},
     "gp": {},
     "ngboost": {"n_estimators": 15, "learning_rate": 0.2},
     "omni": {"n_hypers": 1, "cv": 2, "n_estimators": (10, 15), "learning_rate": (0.2, 0.3)},

@@ -34,7 +34,9 @@ def toy() -> tuple[pd.DataFrame, np.ndarray]:
 
 
 def test_unknown_name_lists_the_choices():
-    with pytest.raises(KeyError, match=r"unknown predictor 'forest'; choose from \['gates', "):
+    with pytest.raises(
+        KeyError, match=r"unknown predictor 'forest'; choose from \['consensus_ensemble', 'gates', "
+    ):
         make_predictor("forest")
 
 
