@@ -64,7 +64,7 @@ def results_command(
         from predbench.runs.suitefile import resolve
 
         try:
-            _, runs = load_suite(resolve(suite))
+            loaded, runs = load_suite(resolve(suite))
         except SuiteError as err:
             raise fail(str(err)) from None
         frame = results.frame(run_ids=[r.run_id for r in runs])
@@ -73,6 +73,15 @@ def results_command(
             frame = results.frame(suite=suite)
         except KeyError as err:
             raise fail(err.args[0]) from None
+    if frame.empty and suite is not None and suite.endswith(".toml"):
+        stored = results.suite_runs(loaded.name, "compare") if results.exists() else None
+        hint = (
+            f"; the store holds {len(stored)} runs of suite {loaded.name!r} made with other settings "
+            "(other data files or parameters): rerun `predbench compare` on the file"
+            if stored
+            else ""
+        )
+        raise fail(f"no results in {store} for the runs of {suite}{hint}")
     if frame.empty:
         raise fail(f"no results in {store}" + (f" for suite {suite!r}" if suite else ""))
 

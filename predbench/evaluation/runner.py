@@ -74,7 +74,7 @@ def fit_run(spec: RunSpec) -> FittedRun:
         )
     table = cached_table(spec.task, spec.target, spec.pool, spec.features)
     target = cached_task(spec.task).targets[spec.target]
-    train, test = split(pool, spec.train_size, spec.seed, spec.test_size)
+    train, test = split(pool, spec.train_size, spec.seed, spec.test_size, spec.split)
     predictor = make_predictor(spec.predictor_name, **spec.predictor_params())
     if "random_state" in predictor.get_params():
         predictor.set_params(random_state=spec.seed)

@@ -25,6 +25,8 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,6 +35,9 @@ from predbench.data.task import Task
 
 #: Name of the split rule above; part of every run id (another rule gets another name).
 SPLIT_RULE = "permutation"
+#: Every split rule: the default, and the published protocols' own draws
+#: (:mod:`predbench.evaluation.protocols`).
+SPLIT_RULES: tuple[str, ...] = (SPLIT_RULE, "tagates", "suite_zero")
 
 CELLS: tuple[str, ...] = ("all", "valid")
 _POOL = re.compile(r"^(?P<cells>[a-z]+)(?:\+proxies(?:\[(?P<names>[^\]]*)\])?)?$")
@@ -117,15 +122,34 @@ def pool_fingerprint(pool: Iterable[str]) -> str:
 
 
 def split(
-    pool: pd.Index, train_size: int, seed: int, test_size: int | None = None
+    pool: pd.Index,
+    train_size: int,
+    seed: int,
+    test_size: int | None = None,
+    rule: str = SPLIT_RULE,
 ) -> tuple[pd.Index, pd.Index]:
-    """Seeded disjoint (train, test) arch ids drawn from ``pool``.
+    """Seeded disjoint (train, test) arch ids drawn from ``pool`` by ``rule``.
+
+    ``"permutation"`` is the rule of the module docstring. ``"tagates"`` draws the training set
+    from the TA-GATES train file exactly as the GRAF code did and tests on the whole TA-GATES test
+    file (both must lie in the pool); ``"suite_zero"`` is NAS-Bench-Suite-Zero's draw of
+    ``train_size`` then ``test_size`` archs (:mod:`predbench.evaluation.protocols`).
 
     Raises
     ------
     ValueError
         ``train_size`` (+ ``test_size``) exceeds the pool, or leaves no test architecture.
     """
+    if rule == "tagates":
+        return _tagates(pool, train_size, seed, test_size)
+    if rule == "suite_zero":
+        from predbench.evaluation.protocols import suite_zero_split
+
+        if test_size is None:
+            raise ValueError("the suite_zero split draws a fixed-size test set: give test_size")
+        return suite_zero_split(list(pool), seed, train_size, test_size)
+    if rule != SPLIT_RULE:
+        raise ValueError(f"unknown split rule {rule!r}; choose from {list(SPLIT_RULES)}")
     n = len(pool)
     need = train_size + (test_size if test_size is not None else 1)
     if train_size < 1 or need > n:
@@ -137,3 +161,29 @@ def split(
     order = np.random.default_rng(seed).permutation(n)
     start = train_size if test_size is None else n - test_size
     return pool[order[:train_size]], pool[order[start:]]
+
+
+def _tagates(
+    pool: pd.Index, train_size: int, seed: int, test_size: int | None
+) -> tuple[pd.Index, pd.Index]:
+    from predbench.evaluation.protocols import tagates_train_subset
+
+    if test_size is not None:
+        raise ValueError("the tagates split tests on the whole TA-GATES test file: no test_size")
+    files = _tagates_files()
+    outside = files.train.index.append(files.test.index).difference(pool)
+    if len(outside):
+        raise ValueError(
+            f"{len(outside)} TA-GATES archs are not in the pool (e.g. {outside[0]!r}); the "
+            "tagates split needs the pool of valid cells with test_accuracy"
+        )
+    train = tagates_train_subset(list(files.train.index), train_size, seed)
+    return train, pd.Index(files.test.index, name="arch")
+
+
+@cache
+def _tagates_files() -> Any:
+    """The TA-GATES split files, read once per process."""
+    from predbench.data import load_tagates_split
+
+    return load_tagates_split()

@@ -82,7 +82,7 @@ import pandas as pd
 
 from featurizers.featureset import FeatureSet, parse_feature_set
 from predbench.evaluation.runspec import RunSpec, full_params
-from predbench.evaluation.splits import SPLIT_RULE, PoolSpec, parse_pool
+from predbench.evaluation.splits import SPLIT_RULE, SPLIT_RULES, PoolSpec, parse_pool
 from predbench.runs import suitefile
 from predbench.runs.identity import canonical_json
 from predbench.runs.suitefile import SuiteError
@@ -117,7 +117,11 @@ SUITE_KEYS: tuple[str, ...] = (
     "pool",
     "top_k",
     "allow_flagged_target",
+    "split",
+    "seeds_role",
 )
+#: What a suite's seeds are for: choosing settings, or reporting numbers (disjoint, checked).
+SEEDS_ROLES: tuple[str, ...] = ("tuning", "reporting")
 PREDICTOR_KEYS: tuple[str, ...] = ("name", "label", "params", "features")
 #: Keys of a ``tasks`` entry naming a user's own file.
 FILE_TASK_KEYS: tuple[str, ...] = ("file", "space", "name", "dataset", "arch_column", "proxies")
@@ -129,6 +133,23 @@ PROTOCOLS: dict[str, dict[str, Any]] = {
         "test_size": None,
         "train_sizes": [32, 128, 1024],
         "seeds": 50,
+    },
+    "tagates": {
+        "pool": "valid",
+        "split": "tagates",
+        "target": "test_accuracy",
+        "test_size": None,
+        "train_sizes": [46, 233, 467, 935],
+        "seeds": list(range(42, 62)),
+        "seeds_role": "reporting",
+    },
+    "suite_zero": {
+        "pool": "all+proxies",
+        "split": "suite_zero",
+        "test_size": 200,
+        "train_sizes": [400],
+        "seeds": list(range(9000, 9010)),
+        "seeds_role": "reporting",
     },
     "white": {
         "pool": "all",
@@ -144,6 +165,8 @@ DEFAULTS: dict[str, Any] = {
     "test_size": None,
     "top_k": 0.1,
     "allow_flagged_target": False,
+    "split": SPLIT_RULE,
+    "seeds_role": None,
 }
 
 
@@ -175,6 +198,8 @@ class Suite:
     protocol: str | None = None
     description: str = ""
     allow_flagged_target: bool = False
+    split: str = SPLIT_RULE
+    seeds_role: str | None = None
     #: Own-file task key → its source (canonical JSON of the reader's arguments).
     task_sources: Mapping[str, str] = field(default_factory=dict)
 
@@ -428,6 +453,28 @@ def parse_suite(data: Mapping[str, Any], source: str = "<suite>") -> Suite:
             "allow_flagged_target",
             f"expected true or false, got {values['allow_flagged_target']!r}",
         )
+    if values["split"] not in SPLIT_RULES:
+        raise SuiteError(
+            source, "split", f"unknown split {values['split']!r}; choose from {list(SPLIT_RULES)}"
+        )
+    if values["split"] == "tagates" and test_size is not None:
+        raise SuiteError(source, "test_size", "the tagates split tests on the whole test file")
+    if values["split"] == "suite_zero" and test_size is None:
+        raise SuiteError(source, "test_size", "the suite_zero split needs a test_size")
+    role = values["seeds_role"]
+    if role is not None and role not in SEEDS_ROLES:
+        raise SuiteError(source, "seeds_role", f"expected one of {list(SEEDS_ROLES)}, got {role!r}")
+    if role == "reporting":
+        from predbench.evaluation.protocols import TUNING_SEEDS
+
+        shared = sorted(set(seeds) & set(TUNING_SEEDS))
+        if shared:
+            raise SuiteError(
+                source,
+                "seeds",
+                f"reporting seeds must be disjoint from the tuning seeds {TUNING_SEEDS[0]}–"
+                f"{TUNING_SEEDS[-1]}; these are both: {shared}",
+            )
     top_k = values["top_k"]
     if isinstance(top_k, bool) or not isinstance(top_k, int | float) or not 0 < top_k <= 1:
         raise SuiteError(source, "top_k", f"expected a fraction in (0, 1], got {top_k!r}")
@@ -451,6 +498,8 @@ def parse_suite(data: Mapping[str, Any], source: str = "<suite>") -> Suite:
         protocol=protocol,
         description=str(values.get("description", "")),
         allow_flagged_target=values["allow_flagged_target"],
+        split=values["split"],
+        seeds_role=role,
         task_sources=task_sources,
     )
 
@@ -723,7 +772,7 @@ def expand(suite: Suite, plans: Mapping[str, TaskPlan]) -> list[RunSpec]:
                                 pool=plan.pool.rule,
                                 pool_size=len(plan.archs),
                                 pool_hash=pool_hash,
-                                split=SPLIT_RULE,
+                                split=suite.split,
                                 test_size=suite.test_size,
                                 top_k=suite.top_k,
                                 features=fs.spec,
