@@ -8,6 +8,8 @@ the macro sizes are checked against counts worked out by hand.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -15,6 +17,7 @@ from torch import nn
 
 from featurizers.spaces import tnb101_macro as macro_space
 from featurizers.spaces import tnb101_micro as micro_space
+from featurizers.zerocost import reference
 from featurizers.zerocost.networks import _taskio
 from featurizers.zerocost.networks import _tnb101 as tnb
 from featurizers.zerocost.networks import tnb101_macro as macro
@@ -190,6 +193,70 @@ def test_encoder_init_is_kaiming_normal_fan_out_and_seeded():
     )
     bns = [m for m in a.encoder.modules() if isinstance(m, nn.BatchNorm2d)]
     assert all(torch.all(m.weight == 1) and torch.all(m.bias == 0) for m in bns)
+
+
+def test_zen_init_leaves_transposed_convs_alone():
+    gen = torch.Generator().manual_seed(2)
+    net = micro.build_network(MICRO_CHEAP, "segmentsemantic", generator=gen)
+    deconvs = {
+        n: m.weight.clone() for n, m in net.named_modules() if isinstance(m, nn.ConvTranspose2d)
+    }
+    assert deconvs
+    micro.zen_init(net, gen)
+    for name, m in net.named_modules():
+        if isinstance(m, nn.ConvTranspose2d):
+            torch.testing.assert_close(m.weight, deconvs[name])
+    big = max(
+        (m for m in net.modules() if isinstance(m, nn.Conv2d)), key=lambda m: m.weight.numel()
+    )
+    assert big.weight.std().item() == pytest.approx(1.0, rel=0.02)
+
+
+# ------------------------------------------------- synflow and zen against the recorded
+def _synflow(net: nn.Module, io: _taskio.TaskIO) -> float:
+    return math.log(reference.synflow(net, torch.zeros(1, *io.input_shape), None))
+
+
+def _zen(module, net: nn.Module, io: _taskio.TaskIO, gen: torch.Generator, batch: int = 2):
+    module.zen_init(net, gen)
+    net.train()
+    with torch.no_grad():
+        x = torch.randn(batch, *io.input_shape, generator=gen)
+        eps = torch.randn(batch, *io.input_shape, generator=gen)
+        f1, f2 = module.zen_features(net, x), module.zen_features(net, x + 0.01 * eps)
+        delta = (f1 - f2).abs().sum(dim=(1, 2, 3)).mean().item()
+        bns = [m for m in net.modules() if isinstance(m, nn.BatchNorm2d)]
+        return math.log(delta) + sum(math.log(m.running_var.mean().sqrt().item()) for m in bns)
+
+
+#: (module, space, arch, task): cheap networks of three builders. Recorded synflow/zen move by
+#: about 0.05 between weight draws; 0.3 is far below the spread across archs (tens).
+AGREEMENT_CASES = [
+    (micro, "tnb101_micro", "64-41414-1_30_000", "svhn"),
+    (micro, "tnb101_micro", MICRO_CHEAP, "class_scene"),
+    (macro, "tnb101_macro", "64-3412-basic", "class_scene"),
+]
+
+
+@pytest.mark.parametrize(("module", "space", "arch", "task"), AGREEMENT_CASES)
+def test_synflow_and_zen_equal_recorded(module, space, arch, task):
+    recorded = load_task(f"{space}/{task}").proxies.loc[arch, ["synflow", "zen"]]
+    io = module.task_io(task)
+    gen = torch.Generator().manual_seed(0)
+    net = module.build_network(arch, task, generator=gen)
+    assert _synflow(net, io) == pytest.approx(recorded["synflow"], abs=0.3)
+    assert _zen(module, net, io, gen) == pytest.approx(recorded["zen"], abs=0.3)
+
+
+def test_recorded_zen_needs_the_shortcut_batchnorm_quirk():
+    # With a standard BN (eps 1e-5, momentum 0.1) on the shortcut, zen misses the recorded value.
+    recorded = load_task("tnb101_macro/class_scene").proxies.loc["64-3412-basic", "zen"]
+    io = macro.task_io("class_scene")
+    net = macro.build_network("64-3412-basic", "class_scene", torch.Generator().manual_seed(0))
+    for block in net.modules():
+        if isinstance(block, tnb.BasicBlock) and block.downsample is not None:
+            block.downsample[1].eps, block.downsample[1].momentum = 1e-5, 0.1
+    assert abs(_zen(macro, net, io, torch.Generator().manual_seed(0)) - recorded) > 1.0
 
 
 def test_unknown_task_and_arch_are_named():

@@ -474,6 +474,30 @@ def default_init(module: nn.Module, generator: torch.Generator) -> None:
                 m.reset_parameters()
 
 
+def zen_init(net: nn.Module, generator: torch.Generator) -> None:
+    """zen's Gaussian re-initialisation as NASLib applies it, drawn from ``generator``.
+
+    ``Conv2d`` and ``Linear`` weights N(0, 1), their biases 0; affine BN weight 1, bias 0. Unlike a
+    blanket re-init, ``ConvTranspose2d`` layers (the decoders' upsamplings) keep their weights:
+    NASLib's ``isinstance(m, nn.Conv2d)`` test does not match them. The discriminator never runs
+    and is left alone.
+    """
+    skip = (
+        set() if getattr(net, "discriminator", None) is None else set(net.discriminator.modules())
+    )
+    with torch.no_grad():
+        for m in net.modules():
+            if m in skip:
+                continue
+            if isinstance(m, (nn.Conv2d, nn.Linear)):
+                nn.init.normal_(m.weight, generator=generator)
+                if m.bias is not None:
+                    nn.init.zeros_(m.bias)
+            elif isinstance(m, nn.BatchNorm2d) and m.weight is not None:
+                nn.init.ones_(m.weight)
+                nn.init.zeros_(m.bias)
+
+
 def zen_features(net: nn.Module, x: torch.Tensor) -> torch.Tensor:
     """The tensor the zen proxy measures for a TransNAS-Bench-101 network."""
     return net.zen_features(x)

@@ -139,7 +139,7 @@ def build_network(
     """The network of ``arch`` (any form :func:`featurizers.spaces.tnb101_micro.parse` accepts)
     for task ``dataset``, as NAS-Bench-Suite-Zero built it.
 
-    With a ``generator`` the weights are drawn by :func:`init_parameters`; without one the modules
+    With a ``generator`` the weights are drawn by :func:`init_weights`; without one the modules
     keep their construction-time init.
     """
     task_io(dataset)  # a clear error for an unknown task
@@ -151,16 +151,21 @@ def build_network(
         encoder = tnb.Encoder(MACRO_CODE, lambda a, b, s: tnb.MicroCell(digits, a, b, s))
         net = tnb.TaskonomyNetwork(arch_id, dataset, encoder)
     if generator is not None:
-        init_parameters(net, generator)
+        init_weights(net, generator)
     return net
 
 
-def init_parameters(net: nn.Module, generator: torch.Generator) -> None:
+def init_weights(net: nn.Module, generator: torch.Generator) -> None:
     """Initial weights as the benchmark drew them (see the module docstring), from ``generator``."""
     if isinstance(net, tnb.TaskonomyNetwork):
         tnb.init_taskonomy_parameters(net, generator)
     else:
         tnb.default_init(net, generator)
+
+
+def zen_init(net: nn.Module, generator: torch.Generator) -> None:
+    """zen's N(0, 1) re-initialisation as NASLib applies it (ConvTranspose2d layers untouched)."""
+    tnb.zen_init(net, generator)
 
 
 def zen_features(net: nn.Module, x: torch.Tensor) -> torch.Tensor:
@@ -202,7 +207,8 @@ __all__ = [
     "count_flops",
     "count_params",
     "count_params_and_flops",
-    "init_parameters",
+    "init_weights",
     "task_io",
     "zen_features",
+    "zen_init",
 ]
