@@ -171,9 +171,17 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--cache", default=os.path.join("results", "proxies_tnb101_scores.csv"))
     parser.add_argument("--markdown", default=None)
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="summarise the archs already in --cache, score nothing",
+    )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    frame = run_plan(args)
+    if args.report_only:
+        frame = pd.read_csv(args.cache)
+    else:
+        frame = run_plan(args)
     summary = summarise(frame, args)
     print(summary.to_string(index=False))
     if args.markdown:
