@@ -19,7 +19,14 @@ zen
     ``Σ_BN log √mean(running_var)`` after those two train-mode forwards; f = the task's zen
     features (:func:`zen_features`).
 
-Both are data-free, so no Taskonomy / NAS-Bench-360 images are needed. Scores are cached per arch
+Both are data-free, so no Taskonomy / NAS-Bench-360 images are needed.
+
+``--engine`` additionally scores the same archs with all 13 proxies through the proxy engine
+(:class:`featurizers.zerocost.engine.ProxyEngine`, synthetic minibatch of ``--batch-size``, CPU)
+and reports Spearman ρ against every recorded proxy (``--engine-plan``, default the cheap
+nine-task ``tnb101_micro/svhn``).
+
+Scores are cached per arch
 in ``--cache`` (a CSV rewritten atomically after every arch; default ``results/``, git-ignored) so an interrupted run resumes where it stopped.
 Reports Spearman ρ (computed vs recorded), the median absolute difference and seconds per arch.
 """
@@ -138,6 +145,62 @@ def run_plan(args: argparse.Namespace) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def run_engine(args: argparse.Namespace) -> pd.DataFrame:
+    """All 13 proxies through the engine for the archs of ``--engine-plan``; resumable."""
+    from featurizers.zerocost.engine import ProxyEngine
+
+    cache_path = Path(args.cache).with_name(Path(args.cache).stem + "_engine.csv")
+    done = pd.read_csv(cache_path) if cache_path.exists() else pd.DataFrame()
+    parts = [done] if len(done) else []
+    for key in args.engine_plan:
+        space, task = key.split("/")
+        recorded = load_task(key).proxies
+        archs = list(sample_archs(space, task, args.n, args.seed).index)
+        if len(done):
+            seen = set(done.loc[(done.space == space) & (done.task == task), "arch"])
+            archs = [a for a in archs if a not in seen]
+        engine = ProxyEngine(
+            space, "all", task, batch_size=args.batch_size, seed=args.seed, device="cpu"
+        )
+        for lo in track(range(0, len(archs), 10), description=f"engine {key}"):
+            chunk = archs[lo : lo + 10]
+            result = engine.score(chunk)
+            frame = result.scores.copy()
+            frame.columns = [f"engine_{c}" for c in frame.columns]
+            for proxy in result.scores.columns:
+                frame[f"recorded_{proxy}"] = recorded.loc[chunk, proxy].to_numpy()
+            frame["engine_s_per_arch"] = result.seconds / len(chunk)
+            frame.insert(0, "arch", chunk)
+            frame.insert(0, "task", task)
+            frame.insert(0, "space", space)
+            parts.append(frame.reset_index(drop=True))
+            table = pd.concat(parts, ignore_index=True)
+            atomic_write(cache_path, lambda path, t=table: t.to_csv(path, index=False))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def summarise_engine(frame: pd.DataFrame) -> pd.DataFrame:
+    out = []
+    for (space, task), part in frame.groupby(["space", "task"], sort=False):
+        for col in [
+            c for c in part.columns if c.startswith("engine_") and c != "engine_s_per_arch"
+        ]:
+            proxy = col.removeprefix("engine_")
+            ok = (part[f"recorded_{proxy}"] > FAILED_PROXY) & (part[col] > FAILED_PROXY)
+            rho = spearmanr(part.loc[ok, col], part.loc[ok, f"recorded_{proxy}"]).statistic
+            out.append(
+                {
+                    "space": space,
+                    "task": task,
+                    "proxy": proxy,
+                    "n": int(ok.sum()),
+                    "spearman": round(float(rho), 4),
+                    "s_per_arch_all13": round(float(part["engine_s_per_arch"].mean()), 2),
+                }
+            )
+    return pd.DataFrame(out)
+
+
 def summarise(frame: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame:
     out = []
     for key in args.plan:
@@ -164,13 +227,16 @@ def summarise(frame: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--plan", nargs="+", default=list(DEFAULT_PLAN))
+    parser.add_argument("--plan", nargs="*", default=list(DEFAULT_PLAN))
     parser.add_argument("--n", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--zen-batch", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--cache", default=os.path.join("results", "proxies_tnb101_scores.csv"))
     parser.add_argument("--markdown", default=None)
+    parser.add_argument("--engine", action="store_true", help="also score all 13 via the engine")
+    parser.add_argument("--engine-plan", nargs="+", default=["tnb101_micro/svhn"])
+    parser.add_argument("--batch-size", type=int, default=32, help="engine minibatch")
     parser.add_argument(
         "--report-only",
         action="store_true",
@@ -184,6 +250,15 @@ def main() -> None:
         frame = run_plan(args)
     summary = summarise(frame, args)
     print(summary.to_string(index=False))
+    engine_summary = None
+    if args.engine:
+        engine_frame = (
+            pd.read_csv(Path(args.cache).with_name(Path(args.cache).stem + "_engine.csv"))
+            if args.report_only
+            else run_engine(args)
+        )
+        engine_summary = summarise_engine(engine_frame)
+        print(engine_summary.to_string(index=False))
     if args.markdown:
         text = (
             f"machine: {platform.machine()}, {os.cpu_count()} cores, torch threads "
@@ -191,6 +266,8 @@ def main() -> None:
             + summary.to_markdown(index=False)
             + "\n"
         )
+        if engine_summary is not None:
+            text += "\nEngine, all 13 proxies:\n\n" + engine_summary.to_markdown(index=False) + "\n"
         atomic_write(Path(args.markdown), lambda path: Path(path).write_text(text))
 
 
