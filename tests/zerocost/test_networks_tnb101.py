@@ -295,3 +295,20 @@ def test_every_arch_id_form_builds_the_same_network():
         assert net_mod.count_params(key, "class_object") == net_mod.count_params(
             arch, "class_object"
         )
+
+
+def test_epe_nas_labels_exist_where_suite_zero_recorded_epe_nas():
+    # Recorded epe_nas: class_object, class_scene, jigsaw, room_layout (9 argmax "classes") and the
+    # nine-task datasets; none for the dense tasks, where NASLib's epe_nas gave NaN.
+    gen = torch.Generator().manual_seed(0)
+    for task in micro.TASKS:
+        io = micro.task_io(task)
+        x = torch.zeros(4, *io.input_shape)
+        labels = _taskio.class_labels(io, _taskio.synthetic_targets(io, x, gen))
+        if task in ("segmentsemantic", "autoencoder", "normal"):
+            assert labels is None, task
+        else:
+            assert (
+                labels.shape == (4,)
+                and 0 <= int(labels.min()) <= int(labels.max()) < io.num_outputs
+            )
