@@ -55,6 +55,7 @@ from featurizers.proxy_names import FAILED_PROXY  # noqa: E402
 from featurizers.zerocost import reference  # noqa: E402
 from featurizers.zerocost.networks import tnb101_macro, tnb101_micro  # noqa: E402
 from predbench.data import load_task  # noqa: E402
+from predbench.evaluation.store import to_markdown  # noqa: E402
 
 MODULES = {"tnb101_micro": tnb101_micro, "tnb101_macro": tnb101_macro}
 DEFAULT_PLAN = ("tnb101_micro/svhn", "tnb101_macro/class_scene", "tnb101_micro/class_scene")
@@ -262,12 +263,10 @@ def main() -> None:
     if args.markdown:
         text = (
             f"machine: {platform.machine()}, {os.cpu_count()} cores, torch threads "
-            f"{args.threads}, torch {torch.__version__}\n\n"
-            + summary.to_markdown(index=False)
-            + "\n"
+            f"{args.threads}, torch {torch.__version__}\n\n" + to_markdown(summary, ".4f") + "\n"
         )
         if engine_summary is not None:
-            text += "\nEngine, all 13 proxies:\n\n" + engine_summary.to_markdown(index=False) + "\n"
+            text += "\nEngine, all 13 proxies:\n\n" + to_markdown(engine_summary, ".4f") + "\n"
         atomic_write(Path(args.markdown), lambda path: Path(path).write_text(text))
 
 
