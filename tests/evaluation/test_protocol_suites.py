@@ -49,7 +49,7 @@ def test_tagates_trains_as_the_graf_code_and_tests_on_the_whole_test_file(tmp_pa
 
 
 def test_suite_zero_draws_400_then_200(tmp_path):
-    suite, runs = load_suite(write_suite(tmp_path, SUITE_ZERO))
+    _, runs = load_suite(write_suite(tmp_path, SUITE_ZERO))
     (spec,) = runs
     assert (spec.train_size, spec.test_size, spec.split) == (400, 200, "suite_zero")
     fitted = fit_run(spec)
