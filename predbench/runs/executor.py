@@ -83,6 +83,9 @@ def _call(function: Callable[[S], Any], spec: S) -> Any:
         return RunCrashed(f"{type(err).__name__}: {err}")
 
 
+#: Seconds to wait for a Dask scheduler to answer.
+SCHEDULER_TIMEOUT = 20
+
 #: Specs sent ahead per worker: enough to keep it busy, few enough to claim lazily.
 AHEAD = 2
 
@@ -198,7 +201,16 @@ def _dask(
             dashboard_address=None,
             silence_logs=True,
         )
-    client = Client(cluster if cluster is not None else scheduler)
+    try:
+        client = Client(cluster if cluster is not None else scheduler, timeout=SCHEDULER_TIMEOUT)
+    except OSError as err:
+        if cluster is not None:
+            cluster.close()
+        raise ConnectionError(
+            f"cannot reach the Dask scheduler {scheduler or 'of the local cluster'} ({err}); "
+            "start it (`dask scheduler`, with workers that see the same data) or run with "
+            "--dask-local N / --jobs N"
+        ) from None
     try:
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         source = iter(specs)

@@ -194,3 +194,20 @@ def test_proxies_on_a_missing_gpu_fail_instead_of_falling_back(tmp_path):
     assert result.exit_code != 0
     assert "CUDA is not available" in " ".join(result.output.replace("│", " ").split())
     assert not out.exists()
+
+
+def test_an_unreachable_scheduler_is_one_line(tmp_path):
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = runner.invoke(
+        app,
+        ["compare", "quickstart", "--scheduler", f"tcp://127.0.0.1:{port}", "--store",
+         str(tmp_path / "r.duckdb"), "--seeds", "1"],
+    )  # fmt: skip
+    assert result.exit_code != 0
+    text = " ".join(result.output.replace("│", " ").split())
+    assert f"cannot reach the Dask scheduler tcp://127.0.0.1:{port}" in text
+    assert "Traceback" not in result.output
