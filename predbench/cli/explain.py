@@ -37,6 +37,10 @@ def register(app: typer.Typer) -> None:
         tasks: list[str] | None = typer.Option(
             None, "--task", "-t", help="Task key, e.g. nb201/cifar10 (repeatable)."
         ),
+        task_file: Path | None = typer.Option(
+            None, "--task-file", help="Your own benchmark file (JSON/CSV) as a task; needs --space."
+        ),
+        space: str | None = typer.Option(None, "--space", help="Search space of --task-file."),
         features: list[str] | None = typer.Option(
             None, "--features", "-f", help="Feature set, e.g. zcp+graf (repeatable with --suite)."
         ),
@@ -89,6 +93,10 @@ def register(app: typer.Typer) -> None:
         from predbench.explain import ExplainSpec, ExplainStore
 
         console = Console(stderr=True)
+        if task_file is not None:
+            if space is None:
+                raise typer.BadParameter("--task-file needs --space", param_hint="--space")
+            tasks = [*(tasks or []), {"file": str(task_file), "space": space}]  # type: ignore[list-item]
         runs, suite_name = _select_runs(
             suite_file, tasks, features, predictors, train_size, seed, target, pool
         )

@@ -49,8 +49,9 @@ def register(app: typer.Typer) -> None:
         proxies_file: Path | None = typer.Option(
             None,
             "--proxies-file",
-            help="zcp from a scores file (NAS-Bench-Suite-Zero JSON from 'predbench proxies', "
-            "or a CSV with an arch column).",
+            "--task-file",
+            help="zcp from your own file: scores from 'predbench proxies' or a benchmark "
+            "(NAS-Bench-Suite-Zero JSON, or a CSV with an arch column).",
         ),
     ) -> None:
         """Compute features for archs of one search space and write them as a table."""

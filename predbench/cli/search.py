@@ -56,6 +56,13 @@ def search_command(
         list[str] | None,
         typer.Option("--task", "-t", help="Task such as nb201/cifar10 (repeatable)."),
     ] = None,
+    task_file: Annotated[
+        Path | None,
+        typer.Option(help="Your own benchmark file (JSON/CSV) as the task; needs --space."),
+    ] = None,
+    space: Annotated[
+        str | None, typer.Option(help="Search space of --task-file, e.g. nb201.")
+    ] = None,
     strategy: Annotated[
         str | None,
         typer.Option(
@@ -139,8 +146,13 @@ def search_command(
             spec = SearchSuite.load(resolve(suite))
             store_path = store or Path(spec.store or DEFAULT_STORE)
         else:
-            if not task or not strategy:
-                raise _fail("give --task and --strategy (or --suite FILE)")
+            tasks: list[Any] = list(task or [])
+            if task_file is not None:
+                if space is None:
+                    raise _fail("--task-file needs --space (e.g. --space nb201)")
+                tasks.append({"file": str(task_file), "space": space})
+            if not tasks or not strategy:
+                raise _fail("give --task (or --task-file) and --strategy (or --suite FILE)")
             settings: dict[str, Any] = {
                 "name": strategy,
                 "label": label,
@@ -155,7 +167,7 @@ def search_command(
             spec = SearchSuite.from_mapping(
                 {
                     "name": "cli",
-                    "tasks": list(task),
+                    "tasks": tasks,
                     "budget": budget,
                     "seeds": seeds,
                     "objectives": objectives,

@@ -123,8 +123,6 @@ SUITE_KEYS: tuple[str, ...] = (
 #: What a suite's seeds are for: choosing settings, or reporting numbers (disjoint, checked).
 SEEDS_ROLES: tuple[str, ...] = ("tuning", "reporting")
 PREDICTOR_KEYS: tuple[str, ...] = ("name", "label", "params", "features")
-#: Keys of a ``tasks`` entry naming a user's own file.
-FILE_TASK_KEYS: tuple[str, ...] = ("file", "space", "name", "dataset", "arch_column", "proxies")
 
 #: Protocol presets: values used for the keys a suite does not set.
 PROTOCOLS: dict[str, dict[str, Any]] = {
@@ -482,7 +480,7 @@ def parse_suite(data: Mapping[str, Any], source: str = "<suite>") -> Suite:
     if not isinstance(target, str) or not target:
         raise SuiteError(source, "target", f"expected a column name, got {target!r}")
     name = values.get("name", Path(source).stem)
-    tasks, task_sources = _tasks(source, values["tasks"], values["target"])
+    tasks, task_sources = suitefile.task_entries(source, values["tasks"], values["target"])
     return Suite(
         name=str(name),
         source=source,
@@ -502,54 +500,6 @@ def parse_suite(data: Mapping[str, Any], source: str = "<suite>") -> Suite:
         seeds_role=role,
         task_sources=task_sources,
     )
-
-
-def _tasks(source: str, value: Any, target: Any) -> tuple[tuple[str, ...], dict[str, str]]:
-    """Task keys, and the sources of the entries that name a user's own file (registered in
-    this process so the data checks can read them)."""
-    from featurizers.spaces import space_name
-    from predbench.runs.cache import register_file_task
-
-    items = value if isinstance(value, list) else [value]
-    if not items:
-        raise SuiteError(source, "tasks", "expected a non-empty list of tasks")
-    keys, sources = [], {}
-    base = Path(source).parent if source not in ("<suite>", "command line") else Path.cwd()
-    for i, item in enumerate(items):
-        where = f"tasks[{i}]"
-        if isinstance(item, str) and item:
-            keys.append(item)
-            continue
-        if not isinstance(item, dict):
-            raise SuiteError(source, where, f"expected a task key or a file table, got {item!r}")
-        suitefile.check_keys(source, item, FILE_TASK_KEYS, where)
-        for required in ("file", "space"):
-            if not isinstance(item.get(required), str) or not item[required]:
-                raise SuiteError(source, f"{where}.{required}", "missing: give a string")
-        path = (base / item["file"]).resolve()
-        if not path.is_file():
-            raise SuiteError(source, f"{where}.file", f"no such file {str(path)!r}")
-        try:
-            space = space_name(item["space"])
-        except KeyError as err:
-            raise SuiteError(source, f"{where}.space", err.args[0]) from None
-        name = item.get("name") or path.stem
-        if not isinstance(name, str) or "/" in name:
-            raise SuiteError(source, f"{where}.name", f"expected a name without '/', got {name!r}")
-        args = {"path": str(path), "space": space, "name": name}
-        for option in ("dataset", "arch_column", "proxies"):
-            if option in item:
-                args[option] = item[option]
-        if isinstance(target, str):
-            args["target"] = target
-        key = f"{space}/{name}"
-        task_source = canonical_json(args)
-        register_file_task(key, task_source)
-        keys.append(key)
-        sources[key] = task_source
-    if len(set(keys)) != len(keys):
-        raise SuiteError(source, "tasks", f"a task is listed twice in {keys!r}")
-    return tuple(keys), sources
 
 
 # --------------------------------------------------------------------------------- validation

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from predbench.runs.identity import canonical_json
+
 
 class SuiteError(ValueError):
     """A suite file that cannot run; the message names the file and the key."""
@@ -108,16 +110,61 @@ def seeds(source: str, value: Any, key: str = "seeds") -> tuple[int, ...]:
     return int_list(source, key, value, minimum=0)
 
 
-def task_list(source: str, value: Any, known: Iterable[str], key: str = "tasks") -> tuple[str, ...]:
-    """Task keys, each one of ``known``, none repeated."""
-    tasks = str_list(source, key, value)
-    known = list(known)
-    for task in tasks:
-        if task not in known:
-            raise SuiteError(source, key, f"unknown task {task!r}; choose from {known}")
-    if len(set(tasks)) != len(tasks):
-        raise SuiteError(source, key, f"a task is listed twice in {tasks!r}")
-    return tuple(tasks)
+#: Keys of a ``tasks`` entry naming a user's own file.
+FILE_TASK_KEYS: tuple[str, ...] = ("file", "space", "name", "dataset", "arch_column", "proxies")
+
+
+def task_entries(source: str, value: Any, target: Any = None) -> tuple[tuple[str, ...], dict[str, str]]:
+    """Task keys, and the sources of the entries that name a user's own file.
+
+    An entry is a task key or a table ``{ file, space, name, dataset, arch_column, proxies }``
+    (the file resolved relative to the suite file); own files are registered in this process
+    (:func:`predbench.runs.cache.register_file_task`) as ``"<space>/<name>"`` so the data checks
+    can read them, and their sources travel with each run to the workers.
+    """
+    from featurizers.spaces import space_name
+    from predbench.runs.cache import register_file_task
+
+    items = value if isinstance(value, list) else [value]
+    if not items:
+        raise SuiteError(source, "tasks", "expected a non-empty list of tasks")
+    keys, sources = [], {}
+    base = Path(source).parent if source not in ("<suite>", "command line") else Path.cwd()
+    for i, item in enumerate(items):
+        where = f"tasks[{i}]"
+        if isinstance(item, str) and item:
+            keys.append(item)
+            continue
+        if not isinstance(item, dict):
+            raise SuiteError(source, where, f"expected a task key or a file table, got {item!r}")
+        check_keys(source, item, FILE_TASK_KEYS, where)
+        for required in ("file", "space"):
+            if not isinstance(item.get(required), str) or not item[required]:
+                raise SuiteError(source, f"{where}.{required}", "missing: give a string")
+        path = (base / item["file"]).resolve()
+        if not path.is_file():
+            raise SuiteError(source, f"{where}.file", f"no such file {str(path)!r}")
+        try:
+            space = space_name(item["space"])
+        except KeyError as err:
+            raise SuiteError(source, f"{where}.space", err.args[0]) from None
+        name = item.get("name") or path.stem
+        if not isinstance(name, str) or "/" in name:
+            raise SuiteError(source, f"{where}.name", f"expected a name without '/', got {name!r}")
+        args = {"path": str(path), "space": space, "name": name}
+        for option in ("dataset", "arch_column", "proxies"):
+            if option in item:
+                args[option] = item[option]
+        if isinstance(target, str):
+            args["target"] = target
+        key = f"{space}/{name}"
+        task_source = canonical_json(args)
+        register_file_task(key, task_source)
+        keys.append(key)
+        sources[key] = task_source
+    if len(set(keys)) != len(keys):
+        raise SuiteError(source, "tasks", f"a task is listed twice in {keys!r}")
+    return tuple(keys), sources
 
 
 # --------------------------------------------------------------------------- built-in suites

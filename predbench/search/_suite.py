@@ -116,6 +116,8 @@ class RunSpec:
     domain: str = "all"
     suite: str | None = field(default=None, compare=False)
     data: str = ""
+    #: Locates a user's own benchmark file (its content is identified by ``data``).
+    task_source: str = field(default="", compare=False)
 
     def settings(self) -> dict[str, Any]:
         return {
@@ -153,6 +155,8 @@ class SearchSuite:
     domain: str = "all"
     store: str | None = None
     source: str | None = field(default=None, compare=False)
+    #: Own-file task key → its source (see :func:`predbench.runs.suitefile.task_entries`).
+    task_sources: dict[str, str] = field(default_factory=dict, compare=False)
 
     @classmethod
     def load(
@@ -184,7 +188,18 @@ class SearchSuite:
             from predbench.data import list_tasks
 
             known_tasks = [info.key for info in list_tasks()]
-        tasks = suitefile.task_list(src, data["tasks"], known_tasks)
+        tasks, task_sources = suitefile.task_entries(src, data["tasks"])
+        known = set(known_tasks)
+        for task in tasks:
+            if task in task_sources:
+                if task in known:
+                    raise SuiteError(
+                        src, "tasks", f"own file task {task!r} has the name of a shipped task"
+                    )
+            elif task not in known:
+                raise SuiteError(
+                    src, "tasks", f"unknown task {task!r}; choose from {sorted(known)}"
+                )
         seeds = suitefile.seeds(src, data.get("seeds", 20))
         budget = suitefile.positive_int(src, "budget", data.get("budget", 150))
         objectives = data.get("objectives", "val_accuracy")
@@ -216,6 +231,7 @@ class SearchSuite:
             domain=domain,
             store=data.get("store"),
             source=source,
+            task_sources=task_sources,
         )
 
     def runs(self, task_loader: TaskLoader | None = None) -> list[RunSpec]:
@@ -232,7 +248,15 @@ class SearchSuite:
             data = {task: data_fingerprint(task_loader(task)) for task in self.tasks}
         return [
             RunSpec(
-                task, spec, seed, self.budget, self.objectives, self.domain, self.name, data[task]
+                task,
+                spec,
+                seed,
+                self.budget,
+                self.objectives,
+                self.domain,
+                self.name,
+                data[task],
+                self.task_sources.get(task, ""),
             )
             for task in self.tasks
             for spec in self.strategies
@@ -308,6 +332,10 @@ def execute_run(
     run: RunSpec, task_loader: TaskLoader = default_task_loader
 ) -> tuple[dict, pd.DataFrame]:
     """Run one search and annotate it; returns the run record and its trajectory."""
+    if run.task_source:
+        from predbench.runs.cache import register_file_task
+
+        register_file_task(run.task, run.task_source)
     task = task_loader(run.task)
     oracle = make_oracle(task, run.objectives, run.domain)
     strategy = run.strategy.build(task, run.seed)
