@@ -45,6 +45,7 @@ def test_json_layout_matches_suite_zero(tmp_path):
     result = run(
         "--archs", str(arch_file(tmp_path, ARCHS)), "--proxies", "synflow,params,jacov",
         "--dataset", "ImageNet16-120", "--batch-size", "8", "--device", "cpu", "-o", str(out),
+        "--keys", "suite-zero",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text())
@@ -99,7 +100,8 @@ def test_parquet_output_and_overwrite_guard(tmp_path):
     [
         (["--proxies", "snip,bogus"], "unknown proxy 'bogus'"),
         (["--batch-size", "0"], "batch size must be an integer ≥ 2"),
-        (["--dataset", "svhn"], "unknown dataset 'svhn'"),
+        (["--dataset", "mnist"], "nb201: no network for dataset 'mnist'"),
+        (["--space", "nb101", "--dataset", "svhn"], "nb101: no network for dataset 'svhn'"),
         (["--archs", "missing.txt"], "does not exist"),
         (["-o", "scores.csv"], "must end in .json or .parquet"),
     ],
@@ -157,7 +159,7 @@ def test_resume_after_kill_loses_and_duplicates_nothing(tmp_path):
     cmd = [
         sys.executable, "-m", "predbench", "proxies", "--archs", str(path), "--proxies", "zen,synflow,params",
         "--dataset", "ImageNet16-120", "--batch-size", "8", "--chunk-size", "2", "--device", "cpu",
-        "--threads", "1", "-o", str(out),
+        "--threads", "1", "-o", str(out), "--keys", "suite-zero",
     ]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(

@@ -37,6 +37,7 @@ from torch import nn
 from ...spaces import nb101 as space
 from . import _counting
 from ._taskio import TaskIO
+from .registry import find_task
 
 #: Bump when a change alters any computed number.
 NETWORK_VERSION = 1
@@ -53,10 +54,7 @@ TASKS: dict[str, TaskIO] = {
 
 def task_io(dataset: str) -> TaskIO:
     """The task description of ``dataset`` (NAS-Bench-Suite-Zero scored NB101 on CIFAR-10 only)."""
-    key = str(dataset).strip().lower().replace("-", "")
-    if key not in TASKS:
-        raise ValueError(f"nb101: no network for dataset {dataset!r}; choose from {sorted(TASKS)}")
-    return TASKS[key]
+    return TASKS[find_task("nb101", TASKS, dataset)]
 
 
 class ConvBnRelu(nn.Sequential):

@@ -35,6 +35,7 @@ from torch import nn
 from ...spaces import nb301 as space
 from . import _counting
 from ._taskio import TaskIO
+from .registry import find_task
 
 #: Bump when a change alters any computed number.
 NETWORK_VERSION = 1
@@ -56,10 +57,7 @@ TASKS: dict[str, TaskIO] = {
 
 def task_io(dataset: str) -> TaskIO:
     """The task description of ``dataset``."""
-    key = str(dataset).strip().lower().replace("-", "")
-    if key not in TASKS:
-        raise ValueError(f"nb301: no network for dataset {dataset!r}; choose from {sorted(TASKS)}")
-    return TASKS[key]
+    return TASKS[find_task("nb301", TASKS, dataset)]
 
 
 class ReLUConvBN(nn.Sequential):
