@@ -13,8 +13,8 @@ same way (see :mod:`.engine`):
 * **synflow** — a float64 copy with ``|θ|``, BatchNorm bypassed, an all-ones input of batch 1.
 * **zen** — two no-grad train-mode forwards of a copy with Gaussian weights.
 
-"Layers" are every ``nn.Conv2d``/``nn.Linear`` (``nn.ConvTranspose2d`` too, for decoders), as in
-NASLib; per-layer values are summed over layers. The task loss comes from the space's
+"Layers" are every ``nn.Conv2d``/``nn.Linear`` (not ``nn.ConvTranspose2d``), as in NASLib;
+per-layer values are summed over layers. The task loss comes from the space's
 :class:`~.networks._taskio.TaskIO`, so dense and regression tasks work the same way.
 """
 
@@ -34,7 +34,9 @@ from . import _scores
 from .networks._counting import count_by_hooks
 from .networks._taskio import TaskIO, loss_fn
 
-LAYER_TYPES = (nn.Conv2d, nn.Linear, nn.ConvTranspose2d)
+#: NASLib's ``isinstance(layer, (nn.Conv2d, nn.Linear))``: ``nn.ConvTranspose2d`` is not a
+#: ``Conv2d`` subclass, so decoders' transposed convs are not "layers" of the proxies.
+LAYER_TYPES = (nn.Conv2d, nn.Linear)
 CROSS_ENTROPY = frozenset({"grad_norm", "snip", "plain", "fisher", "grasp"})
 JACOBIAN = frozenset({"jacov", "epe_nas"})
 SHARED = CROSS_ENTROPY | JACOBIAN | {"nwot"}

@@ -449,12 +449,14 @@ class ProxyEngine:
             init = getattr(self.network, "zen_init", _init.gaussian_init)
             init(net, self._generator(arch_seed, _ZEN_STREAM))
         else:
-            init = getattr(self.network, "init_weights", _init.default_init)
+            init = getattr(self.network, "init_weights", None)
+            if init is None:  # TNB modules name it init_parameters(net, generator)
+                init = getattr(self.network, "init_parameters", _init.default_init)
             init(net, self._generator(arch_seed, 0))
         return net.to(self.device, self.dtype)
 
     def _scorer(self) -> NetworkScorer:
-        labels = class_labels(self.io, self.batch.labels) if self.io.is_classification else None
+        labels = class_labels(self.io, self.batch.labels)
         features = getattr(self.network, "zen_features", default_features)
         return NetworkScorer(
             self.io, self.batch.images, self.batch.labels, labels, self.device, self.dtype, features

@@ -46,9 +46,10 @@ def default_init(net: nn.Module, generator: torch.Generator) -> nn.Module:
 
 @torch.no_grad()
 def gaussian_init(net: nn.Module, generator: torch.Generator) -> nn.Module:
-    """``zen``'s re-initialisation: Conv/Linear weights N(0, 1), biases 0, BN weight 1, bias 0."""
+    """``zen``'s re-initialisation: Conv/Linear weights N(0, 1), biases 0, BN weight 1, bias 0
+    (``nn.ConvTranspose2d`` keep their weights, as in NASLib)."""
     for m in net.modules():
-        if isinstance(m, (nn.Conv2d, nn.Linear, nn.ConvTranspose2d)):
+        if isinstance(m, (nn.Conv2d, nn.Linear)):
             m.weight.copy_(torch.randn(m.weight.shape, generator=generator, dtype=torch.float64))
             if m.bias is not None:
                 m.bias.zero_()

@@ -30,8 +30,9 @@ How synthetic targets are made (``target_kind``), all from the caller's generato
 ``regression``
     ``N(0, 1)`` values, shape ``(N, *target_shape)``.
 
-Only ``class`` and ``soft_class`` targets carry one class per example; :func:`class_labels` gives
-it (``epe_nas`` needs it) and returns ``None`` for the other kinds.
+``class`` and ``soft_class`` targets carry one class per example; :func:`class_labels` gives it
+(``epe_nas`` needs it), also for 1-d regression targets as NASLib does (their argmax), and
+returns ``None`` for dense targets.
 """
 
 from __future__ import annotations
@@ -97,10 +98,17 @@ def synthetic_targets(io: TaskIO, x: torch.Tensor, generator: torch.Generator) -
 
 
 def class_labels(io: TaskIO, targets: torch.Tensor) -> torch.Tensor | None:
-    """One integer class per example (soft targets: their argmax), or ``None`` if undefined."""
+    """One integer class per example, or ``None`` where NAS-Bench-Suite-Zero had none.
+
+    Soft targets give their argmax; so do 1-d regression targets (``(N, D)``): NASLib's
+    ``epe_nas`` argmaxes any 2-d target, which is how TransNAS-Bench-101 ``room_layout`` got
+    recorded ``epe_nas`` values with ``D`` = 9 "classes". Dense targets give ``None``.
+    """
     if io.target_kind == "class":
         return targets.long()
     if io.target_kind == "soft_class":
+        return targets.argmax(dim=1)
+    if io.target_kind == "regression" and targets.dim() == 2:
         return targets.argmax(dim=1)
     return None
 

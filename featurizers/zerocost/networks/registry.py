@@ -1,8 +1,9 @@
 """Which torch network module serves which search space, and task-name lookup.
 
 A network module (``networks/<space>.py``) exposes ``NETWORK_VERSION``, ``task_io(dataset)`` and
-``build_network(arch, dataset)``; optionally ``init_weights(net, generator)`` (default: PyTorch's
-construction-time distributions, :func:`._init.default_init`), ``zen_init(net, generator)``
+``build_network(arch, dataset)``; optionally ``init_weights(net, generator)`` or
+``init_parameters(net, generator)`` (default: PyTorch's construction-time distributions,
+:func:`._init.default_init`), ``zen_init(net, generator)``
 (default: :func:`._init.gaussian_init`), ``zen_features(net, x)`` (default:
 :func:`.._modular.default_features`), ``count_params`` / ``count_flops``.
 """
