@@ -378,37 +378,26 @@ SPACE_SPEED = {"nb101": "cifar10", "nb301": "cifar10"}
 NB101_PILOT = "data/automl__NASLib/naslib/data/zc_nasbench101.json"
 
 
-class PeakRSS:
-    """Peak resident memory of this process above its level at entry, sampled every 2 ms."""
+def _timed_run(space: str, task: str, archs: list[str], batch: int, seed: int, naive: bool,
+               device: str, threads: int):  # fmt: skip
+    """Child-process body: seconds per arch, peak resident MiB of the process, the scores."""
+    import resource
 
-    def __enter__(self) -> PeakRSS:
-        import threading
-
-        self.base = self.peak = _rss()
-        self._stop = threading.Event()
-
-        def watch() -> None:
-            while not self._stop.is_set():
-                self.peak = max(self.peak, _rss())
-                time.sleep(0.002)
-
-        self._thread = threading.Thread(target=watch, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, _rss())
-
-    @property
-    def mib(self) -> float:
-        return (self.peak - self.base) / 2**20
+    torch.set_num_threads(threads)
+    engine = ProxyEngine(space, "all", task, batch_size=batch, seed=seed, device=device)
+    t0 = time.perf_counter()
+    scores = naive_space_scores(engine, archs) if naive else engine.score(archs).scores
+    seconds = (time.perf_counter() - t0) / len(archs)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return seconds, peak, scores
 
 
-def _rss() -> int:
-    with open("/proc/self/statm") as fh:
-        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+def _in_child(*args):
+    """Run :func:`_timed_run` in a fresh process, so that its peak memory is its own."""
+    import multiprocessing as mp
+
+    with mp.get_context("spawn").Pool(1) as pool:
+        return pool.apply(_timed_run, args)
 
 
 def naive_space_scores(engine: ProxyEngine, archs: list[str]) -> pd.DataFrame:
@@ -437,35 +426,28 @@ def part_space_speed(args, report: list[str]) -> None:
         f"## (f) Other spaces, CPU: engine vs one proxy per pass (all 13, batch {args.space_batch})",
         "",
         "Per-network path (one `torch.nn.Module` at a time; shared passes as for NB201). Same "
-        "archs, weights and synthetic batch on both sides; peak = resident memory above the "
-        "level before the run (sampled every 2 ms).",
+        "archs, weights and synthetic batch on both sides, each side in its own fresh process "
+        "(no warm-up, so both include the first arch's one-off costs); peak = that process's "
+        "peak resident memory (imports included, ≈ 0.4 GiB of it).",
         "",
         "| space / task | archs | one proxy per pass s/arch | engine s/arch | speed-up | peak MiB naive | peak MiB engine | max rel. diff (all 13) |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for space, task in SPACE_SPEED.items():
         archs = get_space(space).sample(args.space_speed_archs, random_state=args.seed)
-        engine = ProxyEngine(space, "all", task, batch_size=args.space_batch, seed=args.seed,
-                             device="cpu")  # fmt: skip
-        engine.score(archs[:1])  # warm-up
-        with PeakRSS() as mem_e:
-            t0 = time.perf_counter()
-            fast = engine.score(archs).scores
-            t_engine = (time.perf_counter() - t0) / len(archs)
-        with PeakRSS() as mem_n:
-            t0 = time.perf_counter()
-            slow = naive_space_scores(engine, archs)
-            t_naive = (time.perf_counter() - t0) / len(archs)
+        common = (space, task, archs, args.space_batch, args.seed)
+        t_engine, mem_e, fast = _in_child(*common, False, args.space_device, args.threads)
+        t_naive, mem_n, slow = _in_child(*common, True, args.space_device, args.threads)
         slow = slow.loc[fast.index, fast.columns]
         rel = ((fast - slow).abs() / slow.abs().clip(lower=1e-12)).to_numpy().max()
         lines.append(
             f"| {space} / {task} | {len(archs)} | {t_naive:.2f} | {t_engine:.2f} | "
-            f"**{t_naive / t_engine:.2f}×** | {mem_n.mib:.0f} | {mem_e.mib:.0f} | {rel:.1e} |"
+            f"**{t_naive / t_engine:.2f}×** | {mem_n:.0f} | {mem_e:.0f} | {rel:.1e} |"
         )
         print(lines[-1], flush=True)
     lines += [
         "",
-        "GPU: `--parts space-speed --device cuda` runs the same comparison on a GPU "
+        "GPU: `--parts space-speed --space-device cuda` runs the same comparison on a GPU "
         "(**not measured**: no GPU here).",
         "",
     ]

@@ -16,7 +16,7 @@ import pytest
 import torch
 from typer.testing import CliRunner
 
-from featurizers.spaces import nb201
+from featurizers.spaces import nb201, nb301
 from featurizers.zerocost import ProxyEngine
 from featurizers.zerocost.store import read_scores
 from predbench.cli import app
@@ -195,3 +195,27 @@ def test_resume_after_kill_loses_and_duplicates_nothing(tmp_path):
     )
     got = read_scores(out, nb201.parse_many).loc[expected.index, expected.columns]
     np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), rtol=1e-12)
+
+
+NB301_ARCHS = nb301.sample(3, random_state=11)
+
+
+def test_other_space_dask_local_equals_local_run(tmp_path, monkeypatch):
+    from predbench.cli import proxies as cli
+
+    monkeypatch.setattr(cli, "PROBE_ABOVE", 1)  # time a probe before this (small) run
+    path = arch_file(tmp_path, NB301_ARCHS)
+    common = ["--space", "nb301", "--dataset", "ninapro", "--archs", str(path), "--proxies",
+              "params,synflow,zen", "--batch-size", "4", "--device", "cpu", "--chunk-size", "1"]  # fmt: skip
+    local = run(*common, "-o", str(tmp_path / "local.json"))
+    assert local.exit_code == 0, local.output
+    text = " ".join(local.output.split())
+    assert "timed 2 archs" in text and "estimated" in text
+    spread = run(*common, "--dask-local", "2", "-o", str(tmp_path / "dask.json"))
+    assert spread.exit_code == 0, spread.output
+    a = json.loads((tmp_path / "local.json").read_text())["ninapro"]
+    b = json.loads((tmp_path / "dask.json").read_text())["ninapro"]
+    assert sorted(a) == sorted(nb301.parse(x) for x in NB301_ARCHS)  # canonical keys
+    assert {k: {p: v["score"] for p, v in e.items()} for k, e in a.items()} == {
+        k: {p: v["score"] for p, v in e.items()} for k, e in b.items()
+    }

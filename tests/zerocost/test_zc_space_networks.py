@@ -82,3 +82,18 @@ def test_forward_shapes_follow_task_io(module, arch, dataset):
 def test_unknown_dataset_names_the_choices():
     with pytest.raises(ValueError, match="nb101: no network for dataset 'svhn'"):
         net101.task_io("svhn")
+
+
+@pytest.mark.parametrize("task", ["ninapro", "svhn", "scifar100"])
+def test_nb201_nine_x_tasks_params_and_flops_equal_recorded(task):
+    from featurizers.zerocost.networks import _counting
+    from featurizers.zerocost.networks import nb201 as net201
+
+    recorded = load_task(f"nb201/{task}").proxies[["params", "flops"]].dropna()
+    io = net201.task_io(task)
+    for arch in _sample(list(recorded.index), 3, seed=3):
+        params, flops = _counting.count_by_hooks(
+            net201.build_network(arch, task), (1, *io.input_shape)
+        )
+        assert params == round(recorded.loc[arch, "params"] * 1e6), arch
+        assert flops == round(recorded.loc[arch, "flops"] * 1e6), arch
