@@ -19,13 +19,23 @@ every measure runs on a fresh copy of the *same* initial weights in train mode, 
 its forward passes on the minibatch computes the same function; the tests compare the engine
 with the one-proxy-per-copy reference (:mod:`.reference`).
 
-Archs are scored in chunks, all archs of a chunk in one grouped computation (:mod:`._grouped`);
+Two paths share these passes. NB201 on CIFAR-10/100 and ImageNet16-120 takes the **grouped**
+path: archs are scored in chunks, all archs of a chunk in one grouped computation (:mod:`._grouped`);
 on the CPU a chunk is one arch (dense convolutions are faster there than grouped ones). Randomness is tied to the arch, not to the chunk: arch ``a`` (enumeration
 index ``i``) gets its initial weights from seed ``(seed, i)`` and its ``zen`` weights from
 ``(seed, i, zen)``; the minibatch and the ``zen`` inputs come from the run seed and are shared by
 all archs (NASLib drew a new batch per arch and proxy; one shared batch compares archs on equal
 terms). So a score does not depend on which archs share its chunk, beyond float rounding of the
 kernels (bit-identical for a fixed chunk size).
+
+Every other space and task (NB101, NB301, NB201's NAS-Bench-360 tasks, TransNAS-Bench-101) takes
+the **per-network** path (:mod:`._modular`): the space's network module
+(:mod:`.networks.registry`) builds one ``torch.nn.Module`` per arch, its seeded initial weights
+come from the module's own init rule, and the same passes run on it with the task's loss
+(:mod:`.networks._taskio`). Its chunks (8 archs on the CPU, 32 on CUDA) are the unit of
+resumption and of Dask tasks; one network is alive at a time, so memory is bounded by the largest
+network. Archs of spaces without an enumeration index are seeded by a hash of their canonical id.
+On NB201 CIFAR-10 both paths give the same scores (float rounding aside).
 
 On CUDA the engine turns off TF32 and (by default) picks deterministic cuDNN kernels while it
 runs (restored afterwards); sizes chunks from free device memory, learning the real footprint from

@@ -127,3 +127,18 @@ def test_task_batch_matches_nb201_synthetic_batch():
     assert torch.equal(a.images, b.images) and torch.equal(a.labels, b.labels)
     c = synthetic_task_batch(net301.task_io("ninapro"), 8, 4)
     assert c.images.shape == (8, 1, 16, 52) and int(c.labels.max()) < 18
+
+
+def test_transformer_for_another_space_reads_through_the_cache(tmp_path):
+    from featurizers.zerocost import ZeroCostProxies
+
+    zcp = ZeroCostProxies(
+        space="nb301", proxies=["synflow", "params"], dataset="ninapro", batch_size=4,
+        device="cpu", cache_dir=tmp_path,
+    ).fit()  # fmt: skip
+    got = zcp.transform(NB301_ARCHS[:2])
+    assert (tmp_path / "proxies.sqlite").is_file()
+    expected = ProxyEngine("nb301", "params,synflow", "ninapro", 4, device="cpu")
+    want = expected.score(NB301_ARCHS[:2]).scores[["params", "synflow"]].to_numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    assert list(zcp.get_feature_names_out()) == ["zcp:params", "zcp:synflow"]
