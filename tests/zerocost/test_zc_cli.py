@@ -219,3 +219,35 @@ def test_other_space_dask_local_equals_local_run(tmp_path, monkeypatch):
     assert {k: {p: v["score"] for p, v in e.items()} for k, e in a.items()} == {
         k: {p: v["score"] for p, v in e.items()} for k, e in b.items()
     }
+
+
+def test_other_space_interrupted_run_resumes_to_the_same_scores(tmp_path, monkeypatch):
+    from featurizers.zerocost import store
+
+    path = arch_file(tmp_path, NB301_ARCHS)
+    common = ["--space", "nb301", "--dataset", "ninapro", "--archs", str(path), "--proxies",
+              "params,synflow,nwot", "--batch-size", "4", "--device", "cpu", "--chunk-size", "1"]  # fmt: skip
+    whole = run(*common, "-o", str(tmp_path / "whole.json"))
+    assert whole.exit_code == 0, whole.output
+    real_save = store.ResumableRun.save
+    saved = []
+
+    def save_then_die(self, chunk):
+        if saved:
+            raise RuntimeError("killed")
+        saved.append(chunk.archs)
+        real_save(self, chunk)
+
+    monkeypatch.setattr(store.ResumableRun, "save", save_then_die)
+    out = tmp_path / "cut.json"
+    assert run(*common, "-o", str(out)).exit_code == 2
+    assert not out.exists() and len(list((tmp_path / "cut.json.parts").glob("chunk-*"))) == 1
+    monkeypatch.setattr(store.ResumableRun, "save", real_save)
+    resumed = run(*common, "-o", str(out))
+    assert resumed.exit_code == 0, resumed.output
+    assert "2 to score (1 resumed" in " ".join(resumed.output.split())
+    a = json.loads((tmp_path / "whole.json").read_text())["ninapro"]
+    b = json.loads(out.read_text())["ninapro"]
+    assert {k: {p: v["score"] for p, v in e.items()} for k, e in a.items()} == {
+        k: {p: v["score"] for p, v in e.items()} for k, e in b.items()
+    }
