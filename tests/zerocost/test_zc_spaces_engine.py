@@ -1,4 +1,7 @@
-"""The per-network engine path (any space), Dask chunks and the computed-score cache."""
+"""The per-network engine path (any space) and the computed-score cache.
+
+The Dask LocalCluster run is checked end to end through the CLI (``test_zc_cli.py``).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from featurizers.spaces import nb301
 from featurizers.zerocost import PROXIES, ProxyEngine, reference
 from featurizers.zerocost._modular import default_features
 from featurizers.zerocost.cache import MinibatchKey, ScoreCache, computed_proxies
-from featurizers.zerocost.cluster import dask_client, score_on_cluster
+from featurizers.zerocost.cluster import merge_chunks
 from featurizers.zerocost.networks import nb301 as net301
 from featurizers.zerocost.networks._taskio import loss_fn
 
@@ -65,23 +68,6 @@ def test_scores_do_not_depend_on_chunking_or_order():
     _close(one, two, rtol=1e-6)
     other_seed = ProxyEngine("nb301", seed=1, **kwargs).score(NB301_ARCHS[:1]).scores
     assert not np.allclose(other_seed.to_numpy(), one.iloc[:1].to_numpy())
-
-
-def test_dask_local_cluster_equals_local_run():
-    settings = dict(
-        space="nb301", proxies="synflow,params,zen,nwot,grad_norm", dataset="ninapro",
-        batch_size=4, seed=2, device="cpu", threads=1,
-    )  # fmt: skip
-    local_settings = {k: v for k, v in settings.items() if k != "threads"}
-    engine = ProxyEngine(**local_settings)
-    local = engine.score(NB301_ARCHS)
-    got = []
-    with dask_client(local_workers=2) as client:
-        assert client.scheduler.address.startswith("tcp://127.0.0.1")
-        score_on_cluster(client, settings, NB301_ARCHS, 1, got.append)
-    assert sorted(a for c in got for a in c.archs) == sorted(NB301_ARCHS)
-    remote = engine.collect(NB301_ARCHS, got, 0.0)
-    _close(remote.scores, local.scores, rtol=1e-12)
 
 
 def test_cache_computes_only_what_is_missing(tmp_path, monkeypatch):
@@ -142,3 +128,13 @@ def test_transformer_for_another_space_reads_through_the_cache(tmp_path):
     want = expected.score(NB301_ARCHS[:2]).scores[["params", "synflow"]].to_numpy()
     np.testing.assert_allclose(got, want, rtol=1e-12)
     assert list(zcp.get_feature_names_out()) == ["zcp:params", "zcp:synflow"]
+
+
+def test_merged_chunks_equal_one_chunk():
+    engine = ProxyEngine("nb301", "params,synflow", "ninapro", 4, device="cpu", chunk_size=1)
+    parts = list(engine.iter_chunks([nb301.parse(a) for a in NB301_ARCHS]))
+    assert len(parts) == 3
+    merged = merge_chunks(parts)
+    assert merged.archs == [a for p in parts for a in p.archs]
+    whole = engine.collect(merged.archs, [merged], 0.0).scores
+    _close(whole, engine.collect(merged.archs, parts, 0.0).scores, rtol=0)
