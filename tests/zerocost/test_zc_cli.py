@@ -251,3 +251,22 @@ def test_other_space_interrupted_run_resumes_to_the_same_scores(tmp_path, monkey
     assert {k: {p: v["score"] for p, v in e.items()} for k, e in a.items()} == {
         k: {p: v["score"] for p, v in e.items()} for k, e in b.items()
     }
+
+
+def test_computed_proxies_of_another_space_feed_featurize(tmp_path):
+    path = arch_file(tmp_path, NB301_ARCHS[:2])
+    scores = tmp_path / "scores.json"
+    result = run("--space", "nb301", "--dataset", "svhn", "--archs", str(path), "--proxies",
+                 "params,flops", "--device", "cpu", "-o", str(scores))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    table_path = tmp_path / "features.csv"
+    made = CliRunner().invoke(
+        app,
+        ["featurize", "--space", "nb301", "--features", "zcp", "--archs", str(path),
+         "--proxies-file", str(scores), "-o", str(table_path)],
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    table = pd.read_csv(table_path, index_col=0)
+    assert len(table) == 2
+    flops = [c for c in table.columns if c.endswith("flops")]
+    assert flops and (table[flops[0]] > 100).all()  # MFLOPs of a 3×32×32 DARTS net
