@@ -502,6 +502,9 @@ def part_space_rank(args, report: list[str]) -> None:
          args.space_rank_shared),
         ("nb301", "svhn", PROXIES, args.space_rank_9x),
     ]  # fmt: skip
+    if args.space_rank_only:
+        keep = set(args.space_rank_only.split(","))
+        plans = [p for p in plans if p[0] in keep or f"{p[0]}/{p[1]}" in keep]
     ceiling = _nb101_ceiling()
     for space, task, proxies, n in plans:
         recorded = load_task(f"{space}/{task}").proxies
@@ -568,6 +571,9 @@ def main() -> None:
     parser.add_argument("--space-rank-shared", type=int, default=30)
     parser.add_argument("--space-rank-9x", type=int, default=100)
     parser.add_argument("--space-device", default="cpu")
+    parser.add_argument(
+        "--space-rank-only", default="", help="comma list of spaces or space/task to rank"
+    )
     parser.add_argument("--markdown", type=Path, default=None)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
