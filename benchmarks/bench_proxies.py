@@ -507,6 +507,8 @@ def part_space_rank(args, report: list[str]) -> None:
         plans = [p for p in plans if p[0] in keep or f"{p[0]}/{p[1]}" in keep]
     ceiling = _nb101_ceiling()
     for space, task, proxies, n in plans:
+        if n <= 0:
+            continue
         recorded = load_task(f"{space}/{task}").proxies
         # archs with every proxy of the plan recorded (not a placeholder); one engine run for
         # the whole plan, so the shared passes are computed once per arch
