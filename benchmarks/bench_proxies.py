@@ -510,6 +510,7 @@ def part_space_rank(args, report: list[str]) -> None:
         if n <= 0:
             continue
         recorded = load_task(f"{space}/{task}").proxies
+        proxies = tuple(p for p in proxies if p in recorded.columns)  # NB101: no nwot recorded
         # archs with every proxy of the plan recorded (not a placeholder); one engine run for
         # the whole plan, so the shared passes are computed once per arch
         have = recorded[list(proxies)].dropna()
