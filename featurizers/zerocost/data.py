@@ -23,6 +23,11 @@ classes, all from the seed. Against NAS-Bench-Suite-Zero's scores (real CIFAR-10
 batch ranks archs closer than white noise does for the data-dependent proxies (on 60 cells:
 fisher ρ 0.97 vs 0.88, nwot 0.99 vs 0.95, epe_nas 0.89 vs 0.81; white noise inflates fisher
 about 5×); see ``benchmarks/results/proxies.md``.
+
+Other spaces and tasks get the same noise at their own input shape (any channel count, non-square
+images) with targets made as their :class:`~.networks._taskio.TaskIO` says
+(:func:`synthetic_task_batch`); for NB201's CIFAR and ImageNet16-120 shapes it is draw for draw
+the batch above.
 """
 
 from __future__ import annotations
