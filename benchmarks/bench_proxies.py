@@ -433,7 +433,10 @@ def part_space_speed(args, report: list[str]) -> None:
         "| space / task | archs | one proxy per pass s/arch | engine s/arch | speed-up | peak MiB naive | peak MiB engine | max rel. diff (all 13) |",
         "|---|---|---|---|---|---|---|---|",
     ]
+    only = set(filter(None, args.space_rank_only.split(",")))
     for space, task in SPACE_SPEED.items():
+        if only and space not in only:
+            continue
         archs = get_space(space).sample(args.space_speed_archs, random_state=args.seed)
         common = (space, task, archs, args.space_batch, args.seed)
         t_engine, mem_e, fast = _in_child(*common, False, args.space_device, args.threads)
@@ -575,7 +578,7 @@ def main() -> None:
     parser.add_argument("--space-rank-9x", type=int, default=100)
     parser.add_argument("--space-device", default="cpu")
     parser.add_argument(
-        "--space-rank-only", default="", help="comma list of spaces or space/task to rank"
+        "--space-rank-only", default="", help="comma list of spaces (or space/task) to rank or time"
     )
     parser.add_argument("--markdown", type=Path, default=None)
     args = parser.parse_args()
