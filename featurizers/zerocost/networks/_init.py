@@ -32,9 +32,9 @@ def default_init(net: nn.Module, generator: torch.Generator) -> nn.Module:
     """
     for m in net.modules():
         if isinstance(m, (nn.Conv2d, nn.Linear, nn.ConvTranspose2d)):
+            # PyTorch's fan-in is size(1)·k² for every layout (for ConvTranspose2d that is
+            # out_channels/groups·k²), what ``_fan_in`` computes
             fan_in = _fan_in(m.weight)
-            if isinstance(m, nn.ConvTranspose2d):
-                fan_in = int(m.weight.shape[0] * math.prod(m.weight.shape[2:]))
             bound = 1.0 / math.sqrt(fan_in) if fan_in > 0 else 0.0
             _uniform_(m.weight, bound, generator)
             if m.bias is not None:
