@@ -32,6 +32,16 @@ ceiling
 datasets
     CIFAR-100 and ImageNet16-120: zen against NASLib's recorded zen for every cell, synflow and
     l2_norm against the pilot.
+space-speed
+    NB101 and NB301 (per-network path): seconds per arch of the engine vs one proxy per pass on
+    the same archs and weights, peak resident memory of each, largest score difference.
+space-rank
+    NB101 and NB301: Spearman computed vs recorded per proxy (≥ 100 archs for synflow, zen,
+    params, flops, l2_norm, nwot; ``--space-rank-shared`` archs for the gradient proxies; all 13
+    on NB301 SVHN), and for NB101 the agreement of two recorded runs of the same cell.
+
+Other-space runs (``python benchmarks/bench_proxies.py --parts space-speed,space-rank
+--markdown benchmarks/results/proxies_spaces.md``) default to a batch of 32.
 """
 
 from __future__ import annotations
@@ -362,11 +372,194 @@ def part_datasets(args, report: list[str]) -> None:
     print("\n".join(lines), flush=True)
 
 
+# ----------------------------------------------------------------------------- other spaces
+#: Spaces on the per-network path, the task scored for speed, and the recorded tasks for rank.
+SPACE_SPEED = {"nb101": "cifar10", "nb301": "cifar10"}
+NB101_PILOT = "data/automl__NASLib/naslib/data/zc_nasbench101.json"
+
+
+def _timed_run(space: str, task: str, archs: list[str], batch: int, seed: int, naive: bool,
+               device: str, threads: int):  # fmt: skip
+    """Child-process body: seconds per arch, peak resident MiB of the process, the scores."""
+    import resource
+
+    torch.set_num_threads(threads)
+    engine = ProxyEngine(space, "all", task, batch_size=batch, seed=seed, device=device)
+    t0 = time.perf_counter()
+    scores = naive_space_scores(engine, archs) if naive else engine.score(archs).scores
+    seconds = (time.perf_counter() - t0) / len(archs)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return seconds, peak, scores
+
+
+def _in_child(*args):
+    """Run :func:`_timed_run` in a fresh process, so that its peak memory is its own."""
+    import multiprocessing as mp
+
+    with mp.get_context("spawn").Pool(1) as pool:
+        return pool.apply(_timed_run, args)
+
+
+def naive_space_scores(engine: ProxyEngine, archs: list[str]) -> pd.DataFrame:
+    """One proxy per pass on a fresh copy of each network, same weights/batch as ``engine``."""
+    from featurizers.zerocost._modular import default_features
+    from featurizers.zerocost.networks._taskio import loss_fn
+
+    x, y = engine.batch.images.to(engine.device), engine.batch.labels.to(engine.device)
+    z1, z2 = engine.zen_inputs()
+    features = getattr(engine.network, "zen_features", default_features)
+    rows = {}
+    for arch, seed in zip(archs, engine.arch_seeds(archs), strict=True):
+        net = engine.build(arch, int(seed))
+        builder = lambda a=arch, s=int(seed): engine.build(a, s, zen=True)  # noqa: E731
+        rows[arch] = reference.score_network(
+            net, list(PROXIES), x, y, zen_inputs=(builder, z1, z2),
+            loss=loss_fn(engine.io), features=features,
+        )  # fmt: skip
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def part_space_speed(args, report: list[str]) -> None:
+    from featurizers.spaces import get_space
+
+    lines = [
+        f"## (f) Other spaces, CPU: engine vs one proxy per pass (all 13, batch {args.space_batch})",
+        "",
+        "Per-network path (one `torch.nn.Module` at a time; shared passes as for NB201). Same "
+        "archs, weights and synthetic batch on both sides, each side in its own fresh process "
+        "(no warm-up, so both include the first arch's one-off costs); peak = that process's "
+        "peak resident memory (imports included, ≈ 0.4 GiB of it).",
+        "",
+        "| space / task | archs | one proxy per pass s/arch | engine s/arch | speed-up | peak MiB naive | peak MiB engine | max rel. diff (all 13) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    only = set(filter(None, args.space_rank_only.split(",")))
+    for space, task in SPACE_SPEED.items():
+        if only and space not in only:
+            continue
+        archs = get_space(space).sample(args.space_speed_archs, random_state=args.seed)
+        common = (space, task, archs, args.space_batch, args.seed)
+        t_engine, mem_e, fast = _in_child(*common, False, args.space_device, args.threads)
+        t_naive, mem_n, slow = _in_child(*common, True, args.space_device, args.threads)
+        slow = slow.loc[fast.index, fast.columns]
+        rel = ((fast - slow).abs() / slow.abs().clip(lower=1e-12)).to_numpy().max()
+        lines.append(
+            f"| {space} / {task} | {len(archs)} | {t_naive:.2f} | {t_engine:.2f} | "
+            f"**{t_naive / t_engine:.2f}×** | {mem_n:.0f} | {mem_e:.0f} | {rel:.1e} |"
+        )
+        print(lines[-1], flush=True)
+    lines += [
+        "",
+        "GPU: `--parts space-speed --space-device cuda` runs the same comparison on a GPU "
+        "(**not measured**: no GPU here).",
+        "",
+    ]
+    report.extend(lines)
+    print("\n".join(lines), flush=True)
+
+
+def _spearman(a: pd.Series, b: pd.Series) -> tuple[float, int]:
+    both = pd.concat([a, b], axis=1).dropna()
+    both = both[(both.iloc[:, 0] > -1e7) & (both.iloc[:, 1] > -1e7)]  # drop -1e8 placeholders
+    if len(both) < 3:
+        return float("nan"), len(both)
+    return float(spearmanr(both.iloc[:, 0], both.iloc[:, 1])[0]), len(both)
+
+
+def _nb101_ceiling() -> dict[str, tuple[float, int]]:
+    """Spearman between two recorded scores of the same cell (repeated pilot keys)."""
+    pilot = json.loads((shared_dir() / NB101_PILOT).read_text())["nasbench101"]["cifar10"]
+    from featurizers.spaces import nb101 as space101
+
+    first: dict[str, dict] = {}
+    pairs: list[tuple[dict, dict]] = []
+    for key, entry in pilot.items():
+        cid = space101.parse(key)
+        if cid in first:
+            pairs.append((first[cid], entry))
+        else:
+            first[cid] = entry
+    out = {}
+    for proxy in PROXIES:
+        a = pd.Series([p[0].get(proxy, np.nan) for p in pairs], dtype=float)
+        b = pd.Series([p[1].get(proxy, np.nan) for p in pairs], dtype=float)
+        out[proxy] = _spearman(a, b)
+    return out
+
+
+def part_space_rank(args, report: list[str]) -> None:
+    from predbench.data import load_task
+
+    cheap = ("synflow", "params", "flops", "l2_norm")
+    rows = []
+    plans = [
+        # (space, task, proxies, archs): zen is recorded for other NB101/NB301 archs than the
+        # pilot's, so it gets its own sample
+        ("nb101", "cifar10", cheap, args.space_rank_archs),
+        ("nb101", "cifar10", ("zen",), args.space_rank_archs),
+        ("nb101", "cifar10", tuple(p for p in PROXIES if p not in (*cheap, "zen")),
+         args.space_rank_shared),
+        ("nb301", "cifar10", cheap, args.space_rank_archs),
+        ("nb301", "cifar10", ("zen", "nwot"), args.space_rank_archs),
+        ("nb301", "cifar10", tuple(p for p in PROXIES if p not in (*cheap, "zen", "nwot")),
+         args.space_rank_shared),
+        ("nb301", "svhn", PROXIES, args.space_rank_9x),
+    ]  # fmt: skip
+    if args.space_rank_only:
+        keep = set(args.space_rank_only.split(","))
+        plans = [p for p in plans if p[0] in keep or f"{p[0]}/{p[1]}" in keep]
+    ceiling = _nb101_ceiling()
+    for space, task, proxies, n in plans:
+        if n <= 0:
+            continue
+        recorded = load_task(f"{space}/{task}").proxies
+        proxies = tuple(p for p in proxies if p in recorded.columns)  # NB101: no nwot recorded
+        # archs with every proxy of the plan recorded (not a placeholder); one engine run for
+        # the whole plan, so the shared passes are computed once per arch
+        have = recorded[list(proxies)].dropna()
+        have = have[(have > -1e7).all(axis=1)]
+        ids = sorted(have.index)
+        rng = np.random.default_rng(args.seed)
+        pick = [ids[i] for i in sorted(rng.choice(len(ids), min(n, len(ids)), replace=False))]
+        engine = ProxyEngine(space, list(proxies), task, batch_size=args.space_batch,
+                             seed=args.seed, device=args.space_device)  # fmt: skip
+        t0 = time.perf_counter()
+        got = engine.score(pick).scores
+        seconds = (time.perf_counter() - t0) / len(pick)
+        for proxy in proxies:
+            rho, used = _spearman(got[proxy], have.loc[pick, proxy])
+            ceil = ceiling.get(proxy, (np.nan, 0)) if space == "nb101" else (np.nan, 0)
+            rows.append((space, task, proxy, used, rho, ceil, seconds))
+            print(f"{space}/{task} {proxy}: rho {rho:.3f} on {used} archs", flush=True)
+        print(f"  ({seconds:.2f} s/arch for {', '.join(proxies)})", flush=True)
+    lines = [
+        f"## (g) Other spaces: Spearman ρ computed vs recorded (synthetic batch of "
+        f"{args.space_batch}, seed {args.seed})",
+        "",
+        "Archs sampled (seed above) from those with a recorded, non-placeholder value of the "
+        "proxy. NB101 recorded: the pilot `zc_nasbench101.json` (11 proxies, 292 cells) and "
+        "`nb101_zen.zip` (zen); NB301 CIFAR-10: the pilot `zc_nasbench301.json` and "
+        "`nb301_zen/nwot.zip`; NB301 SVHN: `9x_all.zip`. Ceiling (NB101 only): Spearman between "
+        "the two recorded scores of the cells the pilot lists twice under different keys "
+        "(separate NASLib runs of the same cell).",
+        "",
+        "| space / task | proxy | archs | ρ computed vs recorded | ρ recorded vs recorded (pairs) | s/arch (its group of proxies) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for space, task, proxy, used, rho, (c, cn), sec in rows:
+        ceil = "–" if np.isnan(c) else f"{c:.3f} ({cn})"
+        bold = f"**{rho:.3f}**" if proxy in ("synflow", "zen") else f"{rho:.3f}"
+        lines.append(f"| {space} / {task} | {proxy} | {used} | {bold} | {ceil} | {sec:.2f} |")
+    lines.append("")
+    report.extend(lines)
+    print("\n".join(lines), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--parts", default="speed,gpu,rank,ceiling,datasets")
+    parser.add_argument("--parts", default="speed,gpu,rank,ceiling,datasets,space-speed,space-rank")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
     parser.add_argument("--cpu-chunk", type=int, default=1, help="archs per chunk on CPU")
@@ -378,6 +571,15 @@ def main() -> None:
     parser.add_argument("--rank-archs", type=int, default=200)
     parser.add_argument("--rank-seeds", default="0,1,2")
     parser.add_argument("--data-root", default=None)
+    parser.add_argument("--space-batch", type=int, default=32, help="batch of nb101/nb301 runs")
+    parser.add_argument("--space-speed-archs", type=int, default=2)
+    parser.add_argument("--space-rank-archs", type=int, default=100)
+    parser.add_argument("--space-rank-shared", type=int, default=30)
+    parser.add_argument("--space-rank-9x", type=int, default=100)
+    parser.add_argument("--space-device", default="cpu")
+    parser.add_argument(
+        "--space-rank-only", default="", help="comma list of spaces (or space/task) to rank or time"
+    )
     parser.add_argument("--markdown", type=Path, default=None)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -391,6 +593,8 @@ def main() -> None:
         "rank": part_rank,
         "ceiling": part_ceiling,
         "datasets": part_datasets,
+        "space-speed": part_space_speed,
+        "space-rank": part_space_rank,
     }
     for name in args.parts.split(","):
         parts[name](args, report)

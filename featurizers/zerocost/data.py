@@ -23,6 +23,11 @@ classes, all from the seed. Against NAS-Bench-Suite-Zero's scores (real CIFAR-10
 batch ranks archs closer than white noise does for the data-dependent proxies (on 60 cells:
 fisher ρ 0.97 vs 0.88, nwot 0.99 vs 0.95, epe_nas 0.89 vs 0.81; white noise inflates fisher
 about 5×); see ``benchmarks/results/proxies.md``.
+
+Other spaces and tasks get the same noise at their own input shape (any channel count, non-square
+images) with targets made as their :class:`~.networks._taskio.TaskIO` says
+(:func:`synthetic_task_batch`); for NB201's CIFAR and ImageNet16-120 shapes it is draw for draw
+the batch above.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ import numpy as np
 import torch
 
 from ._datasets import DatasetInfo, get_dataset
+from .networks._taskio import TaskIO, synthetic_targets
 
 _LAYOUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
     # dataset → (folder names, batch file names, label key)
@@ -79,13 +85,56 @@ def synthetic_minibatch(dataset: str | DatasetInfo, batch_size: int, seed: int) 
     return Minibatch(images.contiguous(), labels, "synthetic")
 
 
-def _pink_noise(g: torch.Generator, n: int, channels: int, size: int) -> torch.Tensor:
+def _pink_noise(
+    g: torch.Generator, n: int, channels: int, size: int, width: int | None = None
+) -> torch.Tensor:
     """Gaussian fields with amplitude spectrum ∝ 1/f (the DC term gets weight 1)."""
-    freq = torch.fft.fftfreq(size)
-    radius = torch.sqrt(freq[:, None] ** 2 + freq[None, :] ** 2)
+    width = size if width is None else width
+    freq_h, freq_w = torch.fft.fftfreq(size), torch.fft.fftfreq(width)
+    radius = torch.sqrt(freq_h[:, None] ** 2 + freq_w[None, :] ** 2)
     radius[0, 0] = 1.0
-    spectrum = torch.randn(n, channels, size, size, generator=g, dtype=torch.complex64) / radius
+    spectrum = torch.randn(n, channels, size, width, generator=g, dtype=torch.complex64) / radius
     return torch.fft.ifft2(spectrum).real
+
+
+def synthetic_task_batch(io: TaskIO, batch_size: int, seed: int) -> Minibatch:
+    """The synthetic batch of any task: the same natural-image-like noise at the task's input
+    shape (``C × H × W``, any ``C``), targets from :func:`.networks._taskio.synthetic_targets`.
+
+    For a 3-channel square classification task this is draw for draw
+    :func:`synthetic_minibatch` (same images, same labels).
+    """
+    _check_batch_size(batch_size)
+    g = torch.Generator().manual_seed(_seed_words(seed, "synthetic-batch"))
+    c, h, w = io.input_shape
+    images = _pink_noise(g, batch_size, 1, h, w).expand(-1, c, -1, -1)
+    images = images + CHROMA * _pink_noise(g, batch_size, c, h, w)
+    images = (images - images.mean(dim=(0, 2, 3), keepdim=True)) / images.std(
+        dim=(0, 2, 3), keepdim=True
+    )
+    images = images.contiguous()
+    return Minibatch(images, synthetic_targets(io, images, g), "synthetic")
+
+
+def load_task_batch(
+    io: TaskIO, dataset: str, batch_size: int, seed: int, data_root: str | Path | None = None
+) -> Minibatch:
+    """The run's minibatch for a task: real images where a reader exists (CIFAR-10/100,
+    ImageNet16-120 under ``data_root``), the synthetic batch otherwise."""
+    if data_root is None:
+        return synthetic_task_batch(io, batch_size, seed)
+    try:
+        info = get_dataset(dataset)
+    except KeyError:
+        raise ValueError(
+            f"no reader for real {dataset!r} images; leave out the data root to use a "
+            "synthetic batch"
+        ) from None
+    if (3, info.resolution, info.resolution) != tuple(io.input_shape):
+        raise ValueError(
+            f"{dataset}: images are 3×{info.resolution}², the network needs {io.input_shape}"
+        )
+    return load_minibatch(info, batch_size, seed, data_root)
 
 
 def load_minibatch(

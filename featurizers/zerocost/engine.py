@@ -19,13 +19,23 @@ every measure runs on a fresh copy of the *same* initial weights in train mode, 
 its forward passes on the minibatch computes the same function; the tests compare the engine
 with the one-proxy-per-copy reference (:mod:`.reference`).
 
-Archs are scored in chunks, all archs of a chunk in one grouped computation (:mod:`._grouped`);
+Two paths share these passes. NB201 on CIFAR-10/100 and ImageNet16-120 takes the **grouped**
+path: archs are scored in chunks, all archs of a chunk in one grouped computation (:mod:`._grouped`);
 on the CPU a chunk is one arch (dense convolutions are faster there than grouped ones). Randomness is tied to the arch, not to the chunk: arch ``a`` (enumeration
 index ``i``) gets its initial weights from seed ``(seed, i)`` and its ``zen`` weights from
 ``(seed, i, zen)``; the minibatch and the ``zen`` inputs come from the run seed and are shared by
 all archs (NASLib drew a new batch per arch and proxy; one shared batch compares archs on equal
 terms). So a score does not depend on which archs share its chunk, beyond float rounding of the
 kernels (bit-identical for a fixed chunk size).
+
+Every other space and task (NB101, NB301, NB201's NAS-Bench-360 tasks, TransNAS-Bench-101) takes
+the **per-network** path (:mod:`._modular`): the space's network module
+(:mod:`.networks.registry`) builds one ``torch.nn.Module`` per arch, its seeded initial weights
+come from the module's own init rule, and the same passes run on it with the task's loss
+(:mod:`.networks._taskio`). Its chunks (8 archs on the CPU, 32 on CUDA) are the unit of
+resumption and of Dask tasks; one network is alive at a time, so memory is bounded by the largest
+network. Archs of spaces without an enumeration index are seeded by a hash of their canonical id.
+On NB201 CIFAR-10 both paths give the same scores (float rounding aside).
 
 On CUDA the engine turns off TF32 and (by default) picks deterministic cuDNN kernels while it
 runs (restored afterwards); sizes chunks from free device memory, learning the real footprint from
@@ -53,10 +63,14 @@ import torch.nn.functional as F
 from ..proxy_names import PROXY_NAMES
 from ..spaces import get_space, space_name
 from . import _scores
-from ._datasets import DatasetInfo, get_dataset
+from ._datasets import DATASETS, DatasetInfo, get_dataset
 from ._grouped import GroupedNB201, Recorder, Segment
-from .data import Minibatch, _seed_words, load_minibatch
+from ._modular import NetworkScorer, default_features
+from .data import Minibatch, _seed_words, load_minibatch, load_task_batch
+from .networks import _init
 from .networks import nb201 as net201
+from .networks._taskio import class_labels
+from .networks.registry import find_task, network_module
 
 #: The 13 NAS-Bench-Suite-Zero proxies, in its (alphabetical) order.
 PROXIES: tuple[str, ...] = PROXY_NAMES
@@ -75,6 +89,9 @@ _ZEN_STREAM = 1
 #: grouped ones plus the gather/scatter copies (measured ≈2× slower at 4–8 archs per chunk,
 #: benchmarks/bench_proxies.py); grouping pays where kernel launches dominate, on the GPU.
 _MAX_CHUNK = {"cuda": 512, "cpu": 1}
+#: Archs per chunk on the per-network path (any space): a chunk is the unit of resumption and of
+#: Dask tasks; its archs run one after another, so memory holds one network at a time.
+_MODULAR_CHUNK = {"cuda": 32, "cpu": 8}
 #: Archs per chunk when only closed-form proxies (params, flops) are asked: no network is built.
 _STATIC_CHUNK = 4096
 
@@ -227,11 +244,12 @@ class ProxyEngine:
     Parameters
     ----------
     space
-        Search space name (``"nb201"``).
+        Search space name; any space with a network module (:mod:`.networks.registry`).
     proxies
         ``"all"``, a comma-separated string or an iterable of names from :data:`PROXIES`.
     dataset
-        ``"cifar10"``, ``"cifar100"`` or ``"ImageNet16-120"``: classes and image size.
+        A dataset or task of the space's network module (``task_io``): input shape, outputs,
+        loss (NB201: ``"cifar10"``, ``"cifar100"``, ``"ImageNet16-120"``, ``"ninapro"``, ...).
     batch_size
         Minibatch size (NAS-Bench-Suite-Zero's recorded NB201 values need 64).
     seed
@@ -251,6 +269,10 @@ class ProxyEngine:
     deterministic
         On CUDA, use deterministic cuDNN kernels (same scores run after run). ``False`` lets
         cuDNN pick the fastest kernels, whose float sums may differ in the last bits between runs.
+    grouped
+        Use NB201's grouped fast path (``None``: for NB201 on CIFAR-10/100 and ImageNet16-120).
+        ``False`` scores one ``torch.nn.Module`` at a time, the path of every other space; both
+        give the same numbers up to float rounding.
     """
 
     def __init__(
@@ -266,13 +288,24 @@ class ProxyEngine:
         minibatch: Minibatch | None = None,
         dtype: str | torch.dtype = "float32",
         deterministic: bool = True,
+        grouped: bool | None = None,
     ) -> None:
         name = space_name(space)
-        if name != "nb201":
-            raise ValueError(f"zero-cost proxies are implemented for 'nb201' only, not {space!r}")
         self.space = get_space(name)
+        self.network = network_module(name)
         self.proxies = resolve_proxies(proxies)
-        self.info = get_dataset(dataset)
+        dataset_text = dataset.name if isinstance(dataset, DatasetInfo) else str(dataset)
+        tasks = getattr(self.network, "TASKS", None)
+        self.dataset = find_task(name, tasks, dataset_text) if tasks else dataset_text
+        self.io = self.network.task_io(self.dataset)
+        can_group = name == "nb201" and self.dataset in DATASETS
+        if grouped and not can_group:
+            raise ValueError(
+                f"the grouped path covers NB201 on {sorted(DATASETS)} only, not "
+                f"{name}/{self.dataset}; use grouped=False"
+            )
+        self.grouped = can_group if grouped is None else bool(grouped)
+        self.info = get_dataset(dataset) if self.grouped else None
         if not isinstance(seed, (int, np.integer)) or seed < 0:
             raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
         self.seed = int(seed)
@@ -282,11 +315,16 @@ class ProxyEngine:
             raise ValueError(f"chunk size must be a positive integer, got {chunk_size!r}")
         self.chunk_size = chunk_size
         self.device = resolve_device(device)
-        self.batch = minibatch or load_minibatch(self.info, batch_size, self.seed, data_root)
-        if tuple(self.batch.images.shape[1:]) != (3, self.info.resolution, self.info.resolution):
+        if self.grouped:
+            self.batch = minibatch or load_minibatch(self.info, batch_size, self.seed, data_root)
+        else:
+            self.batch = minibatch or load_task_batch(
+                self.io, self.dataset, batch_size, self.seed, data_root
+            )
+        if tuple(self.batch.images.shape[1:]) != tuple(self.io.input_shape):
             raise ValueError(
-                f"minibatch images have shape {tuple(self.batch.images.shape)}; {self.info.name} "
-                f"needs (N, 3, {self.info.resolution}, {self.info.resolution})"
+                f"minibatch images have shape {tuple(self.batch.images.shape)}; {self.dataset} "
+                f"needs (N, {', '.join(str(v) for v in self.io.input_shape)})"
             )
         self.dtype = _resolve_dtype(dtype)
         self.deterministic = bool(deterministic)
@@ -349,6 +387,9 @@ class ProxyEngine:
         ``on_failure(proxy, archs)`` is called for proxies that came out NaN/±inf in a chunk;
         by default a :class:`RuntimeWarning` names them.
         """
+        if not self.grouped:
+            yield from self._iter_modular(list(archs), progress, on_failure)
+            return
         ids = list(archs)
         ops = self.space.to_ops(ids).astype(np.int64)
         index = self.space.to_index(ids)
@@ -402,6 +443,112 @@ class ProxyEngine:
         finally:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
+
+    # ------------------------------------------------------------- per-network path
+    def arch_seeds(self, ids: Sequence[str]) -> np.ndarray:
+        """The integer each arch's random streams are derived from: its enumeration index where
+        the space has one (the grouped path's choice), else a hash of its canonical id."""
+        if hasattr(self.space, "to_index"):
+            return np.asarray(self.space.to_index(list(ids)), dtype=np.int64)
+        return np.array([_id_hash(a) for a in ids], dtype=np.int64)
+
+    def build(self, arch: str, arch_seed: int, zen: bool = False) -> torch.nn.Module:
+        """The network of ``arch`` with its seeded initial (or ``zen``) weights, on the device."""
+        net = self.network.build_network(arch, self.dataset)
+        if zen:
+            init = getattr(self.network, "zen_init", _init.gaussian_init)
+            init(net, self._generator(arch_seed, _ZEN_STREAM))
+        else:
+            init = getattr(self.network, "init_weights", None)
+            if init is None:  # TNB modules name it init_parameters(net, generator)
+                init = getattr(self.network, "init_parameters", _init.default_init)
+            init(net, self._generator(arch_seed, 0))
+        return net.to(self.device, self.dtype)
+
+    def _scorer(self) -> NetworkScorer:
+        labels = class_labels(self.io, self.batch.labels)
+        features = getattr(self.network, "zen_features", default_features)
+        return NetworkScorer(
+            self.io, self.batch.images, self.batch.labels, labels, self.device, self.dtype, features
+        )
+
+    def _iter_modular(
+        self,
+        ids: list[str],
+        progress: bool,
+        on_failure: Callable[[str, list[str]], None] | None,
+    ) -> Iterator[ChunkResult]:
+        cap = self.chunk_size or _MODULAR_CHUNK[self.device.type]
+        seeds = self.arch_seeds(ids)
+        scorer = self._scorer()
+        zen_x = self.zen_inputs() if "zen" in self.proxies else None
+        bar = _progress() if progress else contextlib.nullcontext()
+        with bar as tracker, self._device_settings():
+            task = tracker.add_task("scoring", total=len(ids)) if tracker else None
+            for lo in range(0, len(ids), cap):
+                chunk = ids[lo : lo + cap]
+                rows, seconds = (
+                    [],
+                    dict.fromkeys(("static", "weights", "shared", "synflow", "zen"), 0.0),
+                )
+                for arch, seed in zip(chunk, seeds[lo : lo + cap], strict=True):
+                    raw, spent = self.score_network(arch, int(seed), scorer, zen_x)
+                    rows.append(raw)
+                    for k, v in spent.items():
+                        seconds[k] += v
+                    if tracker is not None:
+                        tracker.advance(task, 1)
+                scores, failed = {}, {}
+                for proxy in self.proxies:
+                    values = np.array([r[proxy] for r in rows], dtype=np.float64)
+                    scores[proxy], failed[proxy] = _scores.finalize(proxy, values)
+                result = ChunkResult(
+                    list(chunk), scores, failed, self._attribute(seconds, len(chunk)), seconds
+                )
+                for proxy, bad in failed.items():
+                    if bad.any():
+                        names = [a for a, b in zip(chunk, bad, strict=True) if b]
+                        (on_failure or _warn_failure)(proxy, names)
+                yield result
+
+    def score_network(
+        self,
+        arch: str,
+        arch_seed: int,
+        scorer: NetworkScorer | None = None,
+        zen_x: tuple[torch.Tensor, torch.Tensor] | None = None,
+    ) -> tuple[dict[str, float], dict[str, float]]:
+        """Raw (not yet finalised) scores of one arch and the seconds each pass took."""
+        scorer = scorer or self._scorer()
+        wanted = set(self.proxies)
+        raw: dict[str, float] = {}
+        seconds: dict[str, float] = {}
+        t0 = time.perf_counter()
+        net = self.build(arch, arch_seed)
+        if wanted & STATIC:
+            raw.update(scorer.static(net, wanted))
+        seconds["static"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        if "l2_norm" in wanted:
+            raw["l2_norm"] = scorer.l2_norm(net)
+        seconds["weights"] = time.perf_counter() - t0
+        if wanted & SHARED:
+            t0 = time.perf_counter()
+            raw.update(scorer.shared(net, wanted))
+            self._sync()
+            seconds["shared"] = time.perf_counter() - t0
+        if "synflow" in wanted:
+            t0 = time.perf_counter()
+            raw["synflow"] = scorer.synflow(net)
+            self._sync()
+            seconds["synflow"] = time.perf_counter() - t0
+        if "zen" in wanted:
+            t0 = time.perf_counter()
+            x1, x2 = zen_x if zen_x is not None else self.zen_inputs()
+            raw["zen"] = scorer.zen(self.build(arch, arch_seed, zen=True), x1, x2, ZEN_MIXUP)
+            self._sync()
+            seconds["zen"] = time.perf_counter() - t0
+        return raw, seconds
 
     # ---------------------------------------------------------------------- chunking
     def _units(self, ops_row: np.ndarray) -> int:
@@ -711,6 +858,13 @@ class _Done:
         return self._value
 
 
+def _id_hash(arch: str) -> int:
+    """A stable 62-bit integer of a canonical id (seeds archs of spaces without an index)."""
+    import hashlib
+
+    return int.from_bytes(hashlib.sha256(arch.encode()).digest()[:8], "little") >> 2
+
+
 def _resolve_dtype(dtype: str | torch.dtype) -> torch.dtype:
     table = {"float32": torch.float32, "float64": torch.float64}
     if isinstance(dtype, torch.dtype) and dtype in table.values():
@@ -785,7 +939,8 @@ def score_archs(
     data_root: str | Path | None = None,
     chunk_size: int | None = None,
     progress: bool = False,
+    space: str = "nb201",
 ) -> ProxyScores:
-    """Score ``archs`` (NB201, any accepted form) with ``proxies``; see :class:`ProxyEngine`."""
-    engine = ProxyEngine("nb201", proxies, dataset, batch_size, seed, device, data_root, chunk_size)
+    """Score ``archs`` (any accepted form of ``space``) with ``proxies``; see :class:`ProxyEngine`."""
+    engine = ProxyEngine(space, proxies, dataset, batch_size, seed, device, data_root, chunk_size)
     return engine.score(archs, progress=progress)

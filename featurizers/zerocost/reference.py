@@ -56,27 +56,34 @@ def _fresh(net: nn.Module) -> nn.Module:
     return out
 
 
-def _ce_grads(net: nn.Module, x: torch.Tensor, y: torch.Tensor) -> list[torch.Tensor]:
+Loss = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
+
+def _ce_grads(
+    net: nn.Module, x: torch.Tensor, y: torch.Tensor, loss: Loss = F.cross_entropy
+) -> list[torch.Tensor]:
     net.zero_grad()
-    F.cross_entropy(net(x), y).backward()
+    loss(net(x), y).backward()
     return [
         m.weight.grad if m.weight.grad is not None else torch.zeros_like(m.weight)
         for m in _layers(net)
     ]
 
 
-def grad_norm(net: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
+def grad_norm(
+    net: nn.Module, x: torch.Tensor, y: torch.Tensor, loss: Loss = F.cross_entropy
+) -> float:
     net = _fresh(net)
-    return float(sum(g.norm().item() for g in _ce_grads(net, x, y)))
+    return float(sum(g.norm().item() for g in _ce_grads(net, x, y, loss)))
 
 
-def plain(net: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
+def plain(net: nn.Module, x: torch.Tensor, y: torch.Tensor, loss: Loss = F.cross_entropy) -> float:
     net = _fresh(net)
-    grads = _ce_grads(net, x, y)
+    grads = _ce_grads(net, x, y, loss)
     return float(sum((g * m.weight).sum().item() for g, m in zip(grads, _layers(net), strict=True)))
 
 
-def snip(net: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
+def snip(net: nn.Module, x: torch.Tensor, y: torch.Tensor, loss: Loss = F.cross_entropy) -> float:
     """|∂L/∂mask| for a ones mask multiplied into every Conv/Linear weight."""
     net = _fresh(net)
     layers = dict(
@@ -85,25 +92,23 @@ def snip(net: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
     masks = {name: torch.ones_like(m.weight, requires_grad=True) for name, m in layers.items()}
     masked = {f"{name}.weight": m.weight.detach() * masks[name] for name, m in layers.items()}
     out = torch.func.functional_call(net, masked, (x,))
-    F.cross_entropy(out, y).backward()
+    loss(out, y).backward()
     return float(sum(masks[n].grad.abs().sum().item() for n in layers if masks[n].grad is not None))
 
 
-def grasp(net: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
+def grasp(net: nn.Module, x: torch.Tensor, y: torch.Tensor, loss: Loss = F.cross_entropy) -> float:
     """``Σ −W ⊙ Hg`` with ``g`` from a first pass and ``Hg`` from a second, graph-building pass."""
     net = _fresh(net)
     weights = [m.weight for m in _layers(net)]
-    first = torch.autograd.grad(F.cross_entropy(net(x), y), weights, allow_unused=True)
+    first = torch.autograd.grad(loss(net(x), y), weights, allow_unused=True)
     net.zero_grad()
-    second = torch.autograd.grad(
-        F.cross_entropy(net(x), y), weights, create_graph=True, allow_unused=True
-    )
+    second = torch.autograd.grad(loss(net(x), y), weights, create_graph=True, allow_unused=True)
     z = sum((g.detach() * h).sum() for g, h in zip(first, second, strict=True) if g is not None)
     z.backward()
     return float(sum((-w.detach() * w.grad).sum().item() for w in weights if w.grad is not None))
 
 
-def fisher(net: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
+def fisher(net: nn.Module, x: torch.Tensor, y: torch.Tensor, loss: Loss = F.cross_entropy) -> float:
     """Per output channel ``0.5·mean_n(Σ_spatial a·∂L/∂a)²`` of each layer output ``a``, × fan-in."""
     net = _fresh(net)
     acts: dict[nn.Module, torch.Tensor] = {}
@@ -115,7 +120,7 @@ def fisher(net: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
     handles = [m.register_forward_hook(keep) for m in _layers(net)]
     try:
         net.zero_grad()
-        F.cross_entropy(net(x), y).backward()
+        loss(net(x), y).backward()
     finally:
         for h in handles:
             h.remove()
@@ -238,24 +243,33 @@ def l2_norm(net: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
 
 def zen(
     net: nn.Module,
-    gaussian_weights: dict[str, torch.Tensor],
+    gaussian_weights: dict[str, torch.Tensor] | Callable[[], nn.Module],
     x1: torch.Tensor,
     x2: torch.Tensor,
     mixup_gamma: float = 1e-2,
+    features: Callable[[nn.Module, torch.Tensor], torch.Tensor] | None = None,
 ) -> float:
-    """Zen-score with the Gaussian weights and the two N(0, 1) draws given."""
-    net = _fresh(net)
-    net.load_parameters(gaussian_weights)
+    """Zen-score with the Gaussian weights (a parameter dict, or a function building the
+    Gaussian-initialised network) and the two N(0, 1) draws given."""
+    if callable(gaussian_weights):
+        net = gaussian_weights()
+        net.train()
+    else:
+        net = _fresh(net)
+        net.load_parameters(gaussian_weights)
+    features = features or (lambda n, x: n.forward_features(x))
     with torch.no_grad():
-        f1 = net.forward_features(x1)
-        f2 = net.forward_features(x1 + mixup_gamma * x2)
-        delta = torch.abs(f1 - f2).sum(dim=(1, 2, 3)).mean()
+        f1 = features(net, x1)
+        f2 = features(net, x1 + mixup_gamma * x2)
+        delta = torch.abs(f1 - f2).reshape(f1.shape[0], -1).sum(dim=1).mean()
         log_bn = 0.0
         for m in net.modules():
             if isinstance(m, nn.BatchNorm2d):
                 log_bn += float(torch.log(torch.sqrt(torch.mean(m.running_var))))
         return float(torch.log(delta)) + log_bn
 
+
+_LOSS_MEASURES = frozenset({"grad_norm", "plain", "snip", "grasp", "fisher"})
 
 MEASURES: dict[str, Callable[[nn.Module, torch.Tensor, torch.Tensor], float]] = {
     "epe_nas": epe_nas,
@@ -279,18 +293,23 @@ def score_network(
     x: torch.Tensor,
     y: torch.Tensor,
     *,
-    zen_inputs: tuple[dict[str, torch.Tensor], torch.Tensor, torch.Tensor] | None = None,
+    zen_inputs: tuple[object, torch.Tensor, torch.Tensor] | None = None,
+    loss: Loss = F.cross_entropy,
+    features: Callable[[nn.Module, torch.Tensor], torch.Tensor] | None = None,
 ) -> dict[str, float]:
     """Every requested proxy of one network, each on its own fresh copy, as recorded (finalised).
 
-    ``zen_inputs`` = (Gaussian weights, first N(0, 1) draw, second draw) for ``zen``.
+    ``zen_inputs`` = (Gaussian weights or a builder of the Gaussian network, first N(0, 1) draw,
+    second draw) for ``zen``; ``loss`` the task loss; ``features`` what zen measures.
     """
     out: dict[str, float] = {}
     for proxy in proxies:
         if proxy == "zen":
             if zen_inputs is None:
                 raise ValueError("zen needs its Gaussian weights and two input draws")
-            raw = zen(net, *zen_inputs)
+            raw = zen(net, *zen_inputs, features=features)
+        elif proxy in _LOSS_MEASURES:
+            raw = MEASURES[proxy](net, x, y, loss=loss)
         else:
             raw = MEASURES[proxy](net, x, y)
         out[proxy] = float(finalize(proxy, np.array([raw]))[0][0])

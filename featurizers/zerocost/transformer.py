@@ -33,11 +33,13 @@ class ZeroCostProxies(TransformerMixin, BaseEstimator):
     Parameters
     ----------
     space
-        Search space name (``"nb201"``).
+        Search space name: any space with a network module (``"nb101"``, ``"nb201"``,
+        ``"nb301"``, ...).
     proxies
         ``"all"`` or a list of NAS-Bench-Suite-Zero proxy names.
     dataset
-        ``"cifar10"``, ``"cifar100"`` or ``"ImageNet16-120"``.
+        A dataset or task of the space's network (``"cifar10"``, ``"ImageNet16-120"``,
+        ``"ninapro"``, ...).
     batch_size
         Minibatch size (64 reproduces the recorded NB201 values).
     random_state
@@ -49,6 +51,10 @@ class ZeroCostProxies(TransformerMixin, BaseEstimator):
         Local dataset folder for a real minibatch; synthetic when ``None``.
     chunk_size
         Archs per grouped computation (``None``: from free memory).
+    cache_dir
+        When given, :meth:`transform` reads and fills the computed-score cache in this folder
+        (:func:`~featurizers.zerocost.cache.computed_proxies`): each (arch, proxy, setting) is
+        computed once across fits, suites and processes.
 
     Attributes
     ----------
@@ -78,6 +84,7 @@ class ZeroCostProxies(TransformerMixin, BaseEstimator):
         device: str = "auto",
         data_root: str | Path | None = None,
         chunk_size: int | None = None,
+        cache_dir: str | Path | None = None,
     ) -> None:
         self.space = space
         self.proxies = proxies
@@ -87,6 +94,7 @@ class ZeroCostProxies(TransformerMixin, BaseEstimator):
         self.device = device
         self.data_root = data_root
         self.chunk_size = chunk_size
+        self.cache_dir = cache_dir
 
     def fit(self, X: object = None, y: object = None) -> ZeroCostProxies:
         """Validate the settings and build the engine (nothing is learnt from ``X``)."""
@@ -113,7 +121,16 @@ class ZeroCostProxies(TransformerMixin, BaseEstimator):
         """``(n_archs, n_proxies)`` scores in the order of ``X`` (any accepted arch form)."""
         check_is_fitted(self)
         ids = self.engine_.space.parse_many(X)
-        scores = self.engine_.score(ids).scores
+        if self.cache_dir is not None:
+            from .cache import computed_proxies
+
+            scores = computed_proxies(
+                self.engine_.space.NAME, ids, list(self.proxies_), dataset=self.dataset,
+                batch_size=self.batch_size, seed=self.seed_, device=self.device,
+                data_root=self.data_root, cache_dir=self.cache_dir,
+            )  # fmt: skip
+        else:
+            scores = self.engine_.score(ids).scores
         return scores.loc[ids, list(self.proxies_)].to_numpy(dtype=np.float64)
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:

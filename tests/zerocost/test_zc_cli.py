@@ -16,7 +16,7 @@ import pytest
 import torch
 from typer.testing import CliRunner
 
-from featurizers.spaces import nb201
+from featurizers.spaces import nb201, nb301
 from featurizers.zerocost import ProxyEngine
 from featurizers.zerocost.store import read_scores
 from predbench.cli import app
@@ -45,6 +45,7 @@ def test_json_layout_matches_suite_zero(tmp_path):
     result = run(
         "--archs", str(arch_file(tmp_path, ARCHS)), "--proxies", "synflow,params,jacov",
         "--dataset", "ImageNet16-120", "--batch-size", "8", "--device", "cpu", "-o", str(out),
+        "--keys", "suite-zero",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text())
@@ -99,7 +100,8 @@ def test_parquet_output_and_overwrite_guard(tmp_path):
     [
         (["--proxies", "snip,bogus"], "unknown proxy 'bogus'"),
         (["--batch-size", "0"], "batch size must be an integer ≥ 2"),
-        (["--dataset", "svhn"], "unknown dataset 'svhn'"),
+        (["--dataset", "mnist"], "nb201: no network for dataset 'mnist'"),
+        (["--space", "nb101", "--dataset", "svhn"], "nb101: no network for dataset 'svhn'"),
         (["--archs", "missing.txt"], "does not exist"),
         (["-o", "scores.csv"], "must end in .json or .parquet"),
     ],
@@ -157,7 +159,7 @@ def test_resume_after_kill_loses_and_duplicates_nothing(tmp_path):
     cmd = [
         sys.executable, "-m", "predbench", "proxies", "--archs", str(path), "--proxies", "zen,synflow,params",
         "--dataset", "ImageNet16-120", "--batch-size", "8", "--chunk-size", "2", "--device", "cpu",
-        "--threads", "1", "-o", str(out),
+        "--threads", "1", "-o", str(out), "--keys", "suite-zero",
     ]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
@@ -193,3 +195,78 @@ def test_resume_after_kill_loses_and_duplicates_nothing(tmp_path):
     )
     got = read_scores(out, nb201.parse_many).loc[expected.index, expected.columns]
     np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), rtol=1e-12)
+
+
+NB301_ARCHS = nb301.sample(3, random_state=11)
+
+
+def test_other_space_dask_local_equals_local_run(tmp_path, monkeypatch):
+    from predbench.cli import proxies as cli
+
+    monkeypatch.setattr(cli, "PROBE_ABOVE", 1)  # time a probe before this (small) run
+    path = arch_file(tmp_path, NB301_ARCHS)
+    common = ["--space", "nb301", "--dataset", "ninapro", "--archs", str(path), "--proxies",
+              "params,synflow,zen", "--batch-size", "4", "--device", "cpu", "--chunk-size", "1"]  # fmt: skip
+    local = run(*common, "-o", str(tmp_path / "local.json"))
+    assert local.exit_code == 0, local.output
+    text = " ".join(local.output.split())
+    assert "timed 2 archs" in text and "estimated" in text
+    spread = run(*common, "--dask-local", "2", "-o", str(tmp_path / "dask.json"))
+    assert spread.exit_code == 0, spread.output
+    a = json.loads((tmp_path / "local.json").read_text())["ninapro"]
+    b = json.loads((tmp_path / "dask.json").read_text())["ninapro"]
+    assert sorted(a) == sorted(nb301.parse(x) for x in NB301_ARCHS)  # canonical keys
+    assert {k: {p: v["score"] for p, v in e.items()} for k, e in a.items()} == {
+        k: {p: v["score"] for p, v in e.items()} for k, e in b.items()
+    }
+
+
+def test_other_space_interrupted_run_resumes_to_the_same_scores(tmp_path, monkeypatch):
+    from featurizers.zerocost import store
+
+    path = arch_file(tmp_path, NB301_ARCHS)
+    common = ["--space", "nb301", "--dataset", "ninapro", "--archs", str(path), "--proxies",
+              "params,synflow,nwot", "--batch-size", "4", "--device", "cpu", "--chunk-size", "1"]  # fmt: skip
+    whole = run(*common, "-o", str(tmp_path / "whole.json"))
+    assert whole.exit_code == 0, whole.output
+    real_save = store.ResumableRun.save
+    saved = []
+
+    def save_then_die(self, chunk):
+        if saved:
+            raise RuntimeError("killed")
+        saved.append(chunk.archs)
+        real_save(self, chunk)
+
+    monkeypatch.setattr(store.ResumableRun, "save", save_then_die)
+    out = tmp_path / "cut.json"
+    assert run(*common, "-o", str(out)).exit_code == 2
+    assert not out.exists() and len(list((tmp_path / "cut.json.parts").glob("chunk-*"))) == 1
+    monkeypatch.setattr(store.ResumableRun, "save", real_save)
+    resumed = run(*common, "-o", str(out))
+    assert resumed.exit_code == 0, resumed.output
+    assert "2 to score (1 resumed" in " ".join(resumed.output.split())
+    a = json.loads((tmp_path / "whole.json").read_text())["ninapro"]
+    b = json.loads(out.read_text())["ninapro"]
+    assert {k: {p: v["score"] for p, v in e.items()} for k, e in a.items()} == {
+        k: {p: v["score"] for p, v in e.items()} for k, e in b.items()
+    }
+
+
+def test_computed_proxies_of_another_space_feed_featurize(tmp_path):
+    path = arch_file(tmp_path, NB301_ARCHS[:2])
+    scores = tmp_path / "scores.json"
+    result = run("--space", "nb301", "--dataset", "svhn", "--archs", str(path), "--proxies",
+                 "params,flops", "--device", "cpu", "-o", str(scores))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    table_path = tmp_path / "features.csv"
+    made = CliRunner().invoke(
+        app,
+        ["featurize", "--space", "nb301", "--features", "zcp", "--archs", str(path),
+         "--proxies-file", str(scores), "-o", str(table_path)],
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    table = pd.read_csv(table_path, index_col=0)
+    assert len(table) == 2
+    flops = [c for c in table.columns if c.endswith("flops")]
+    assert flops and (table[flops[0]] > 100).all()  # MFLOPs of a 3×32×32 DARTS net

@@ -9,7 +9,7 @@ module                      FLOPs
 ``Conv2d``                  ``k_h·k_w·C_in/groups·C_out·H_out·W_out`` (+ ``C_out·H_out·W_out`` bias)
 ``BatchNorm2d``             ``C·H·W`` (× 2 when affine)
 ``ReLU``                    ``C·H·W`` of its input
-``AvgPool2d``               ``C·H_out·W_out·k²``
+``AvgPool2d``/``MaxPool2d``  ``C·H_out·W_out·k²`` (max pooling: NB101's pilot flops, exact)
 ``AdaptiveAvgPool2d`` → 1   ``C·(H+1)·(W+1)``
 ``Linear``                  ``in·out`` (the bias is not counted)
 anything else               0 (identity, multiply-by-zero, flatten, additions)
@@ -77,7 +77,7 @@ def _leaf_flops(module: nn.Module, x: torch.Tensor, y: torch.Tensor) -> int:
         return bn_flops(*x.shape[1:], affine=module.affine)
     if isinstance(module, nn.ReLU):
         return x[0].numel()
-    if isinstance(module, nn.AvgPool2d):
+    if isinstance(module, (nn.AvgPool2d, nn.MaxPool2d)):
         k = _pair(module.kernel_size)
         return x.shape[1] * y.shape[2] * y.shape[3] * k[0] * k[1]
     if isinstance(module, nn.AdaptiveAvgPool2d):

@@ -42,6 +42,8 @@ from torch import nn
 
 from ...spaces import nb201 as space
 from . import _counting as rules
+from ._taskio import TaskIO
+from .registry import find_task
 
 SKIP, NONE, CONV3, CONV1, POOL = (space.OP_IDS[o] for o in space.OPS)
 STAGE_CHANNELS: tuple[int, int, int] = (16, 32, 64)
@@ -132,14 +134,19 @@ class NB201Network(nn.Module):
     """
 
     def __init__(
-        self, arch: object, num_classes: int = 10, generator: torch.Generator | None = None
+        self,
+        arch: object,
+        num_classes: int = 10,
+        generator: torch.Generator | None = None,
+        in_channels: int = 3,
     ) -> None:
         super().__init__()
         self.arch = space.parse(arch)
         self.ops = tuple(int(o) for o in space.to_ops([self.arch])[0])
         self.num_classes = int(num_classes)
+        self.in_channels = int(in_channels)
         self.stem = nn.Sequential(
-            nn.Conv2d(3, STAGE_CHANNELS[0], 3, padding=1, bias=False),
+            nn.Conv2d(self.in_channels, STAGE_CHANNELS[0], 3, padding=1, bias=False),
             nn.BatchNorm2d(STAGE_CHANNELS[0]),
         )
         layers: list[nn.Module] = []
@@ -153,7 +160,9 @@ class NB201Network(nn.Module):
         self.gap = nn.AdaptiveAvgPool2d(1)
         self.classifier = nn.Linear(STAGE_CHANNELS[-1], self.num_classes)
         if generator is not None:
-            self.load_parameters(init_parameters(self.ops, self.num_classes, generator))
+            self.load_parameters(
+                init_parameters(self.ops, self.num_classes, generator, in_channels=in_channels)
+            )
 
     def load_parameters(self, values: dict[str, torch.Tensor]) -> None:
         """Copy ``values`` (name → tensor, as :func:`init_parameters` returns) into the network."""
@@ -198,16 +207,18 @@ def _conv_bn(prefix: str, c_in: int, c_out: int, k: int) -> list[ParamSpec]:
     ]
 
 
-def parameter_layout(ops: Sequence[int], num_classes: int) -> tuple[ParamSpec, ...]:
+def parameter_layout(
+    ops: Sequence[int], num_classes: int, in_channels: int = 3
+) -> tuple[ParamSpec, ...]:
     """Every parameter of the network for cell ``ops`` (tuple order), in module order."""
-    return _layout(tuple(int(o) for o in ops), int(num_classes))
+    return _layout(tuple(int(o) for o in ops), int(num_classes), int(in_channels))
 
 
 @functools.lru_cache(maxsize=4096)
-def _layout(ops: tuple[int, ...], num_classes: int) -> tuple[ParamSpec, ...]:
+def _layout(ops: tuple[int, ...], num_classes: int, in_channels: int = 3) -> tuple[ParamSpec, ...]:
     c0 = STAGE_CHANNELS[0]
     out = [
-        ParamSpec("stem.0.weight", (c0, 3, 3, 3), "conv"),
+        ParamSpec("stem.0.weight", (c0, in_channels, 3, 3), "conv"),
         ParamSpec("stem.1.weight", (c0,), "bn_weight"),
         ParamSpec("stem.1.bias", (c0,), "bn_bias"),
     ]
@@ -240,6 +251,7 @@ def init_parameters(
     num_classes: int,
     generator: torch.Generator,
     scheme: str = "default",
+    in_channels: int = 3,
 ) -> dict[str, torch.Tensor]:
     """Initial values of every parameter, drawn from ``generator`` in layout order.
 
@@ -250,7 +262,7 @@ def init_parameters(
     All random numbers come from one draw of the generator, so one arch costs one RNG call and the
     values do not depend on which other archs are scored alongside.
     """
-    layout = parameter_layout(ops, num_classes)
+    layout = parameter_layout(ops, num_classes, in_channels)
     if scheme == "default":
         random_specs = [p for p in layout if p.kind in _RANDOM_KINDS]
     elif scheme == "gaussian":
@@ -370,7 +382,59 @@ def relu_units(ops: Sequence[int], resolution: int) -> int:
     return units + STAGE_CHANNELS[-1] * sizes[-1] ** 2
 
 
+# ------------------------------------------------------------------------ engine interface
+#: Bump when a change alters any computed number.
+NETWORK_VERSION = 1
+
+#: Inputs and classes as NAS-Bench-Suite-Zero fed NB201 (NASLib ``get_search_space``; the
+#: NAS-Bench-360 ``9x`` tasks: NinaPro EMG 1×16×52 with 18 gestures, SVHN, spherical CIFAR-100).
+TASKS: dict[str, TaskIO] = {
+    "cifar10": TaskIO((3, 32, 32), 10, "cross_entropy", "class"),
+    "cifar100": TaskIO((3, 32, 32), 100, "cross_entropy", "class"),
+    "ImageNet16-120": TaskIO((3, 16, 16), 120, "cross_entropy", "class"),
+    "ninapro": TaskIO((1, 16, 52), 18, "cross_entropy", "class"),
+    "svhn": TaskIO((3, 32, 32), 10, "cross_entropy", "class"),
+    "scifar100": TaskIO((3, 60, 60), 100, "cross_entropy", "class"),
+}
+
+
+def task_io(dataset: str) -> TaskIO:
+    """The task description of ``dataset``."""
+    return TASKS[find_task("nb201", TASKS, dataset)]
+
+
+def build_network(arch: str, dataset: str = "cifar10") -> nn.Module:
+    """The NB201 network of ``arch`` for ``dataset``."""
+    io = task_io(dataset)
+    return NB201Network(arch, io.num_outputs, in_channels=io.input_shape[0])
+
+
+def init_weights(net: NB201Network, generator: torch.Generator) -> NB201Network:
+    """PyTorch's default init drawn as :func:`init_parameters` does (what the grouped path sees)."""
+    net.load_parameters(
+        init_parameters(net.ops, net.num_classes, generator, in_channels=net.in_channels)
+    )
+    return net
+
+
+def zen_init(net: NB201Network, generator: torch.Generator) -> NB201Network:
+    """``zen``'s Gaussian weights drawn as the grouped path draws them."""
+    values = init_parameters(
+        net.ops, net.num_classes, generator, scheme="gaussian", in_channels=net.in_channels
+    )
+    net.load_parameters(values)
+    for m in net.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.reset_running_stats()
+    return net
+
+
+def zen_features(net: NB201Network, x: torch.Tensor) -> torch.Tensor:
+    return net.forward_features(x)
+
+
 __all__ = [
+    "NETWORK_VERSION",
     "NB201Network",
     "ParamSpec",
     "count_flops",
