@@ -114,7 +114,9 @@ def seeds(source: str, value: Any, key: str = "seeds") -> tuple[int, ...]:
 FILE_TASK_KEYS: tuple[str, ...] = ("file", "space", "name", "dataset", "arch_column", "proxies")
 
 
-def task_entries(source: str, value: Any, target: Any = None) -> tuple[tuple[str, ...], dict[str, str]]:
+def task_entries(
+    source: str, value: Any, target: Any = None
+) -> tuple[tuple[str, ...], dict[str, str]]:
     """Task keys, and the sources of the entries that name a user's own file.
 
     An entry is a task key or a table ``{ file, space, name, dataset, arch_column, proxies }``
