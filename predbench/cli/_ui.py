@@ -35,11 +35,12 @@ def fail(message: str) -> typer.Exit:
 def print_frame(frame: Any, title: str | None = None) -> None:
     """Print a DataFrame of strings/numbers as a rich table."""
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=title)
     for column in frame.columns:
         numeric = str(column).startswith("n=")
         table.add_column(str(column), justify="right" if numeric else "left")
     for row in frame.itertuples(index=False):
-        table.add_row(*(str(v) for v in row))
+        table.add_row(*(Text(str(v)) for v in row))  # text as written: "zcp[a,b]" is no markup
     console().print(table)

@@ -38,23 +38,53 @@ def _pool(key: str, data: str, target: str, pool: str) -> pd.Index:
     return pool_of(cached_task(key), target, pool)
 
 
-def build_table(task: Task, spec: str | FeatureSet, archs: Any) -> pd.DataFrame:
-    """Feature table of ``archs`` for the feature set ``spec`` (``"graf+zcp[flops,params]"``)."""
+def build_table(
+    task: Task, spec: str | FeatureSet, archs: Any, proxy_source: str = "recorded"
+) -> pd.DataFrame:
+    """Feature table of ``archs`` for the feature set ``spec`` (``"graf+zcp[flops,params]"``).
+
+    ``zcp`` reads the task's recorded proxies, or — with a computed ``proxy_source``
+    (:func:`predbench.evaluation.runspec.computed_source`) — scores the proxy engine computes
+    for these archs (cached by space, arch, proxy, minibatch and network version, so each is
+    computed once: :func:`featurizers.zerocost.cache.computed_proxies`).
+    """
+    import json
+
     from featurizers import feature_table
 
     fs = parse_feature_set(spec)
-    zcp = task.proxies if fs.uses_proxies else None
+    zcp = None
+    if fs.uses_proxies and proxy_source == "recorded":
+        zcp = task.proxies
+    elif fs.uses_proxies:
+        from featurizers.zerocost.cache import computed_proxies
+
+        how = json.loads(proxy_source)
+        names = fs.proxies if fs.proxies is not None else "all"
+        zcp = computed_proxies(
+            task.space,
+            list(archs),
+            names,
+            dataset=how["dataset"],
+            batch_size=how["batch_size"],
+            seed=how["seed"],
+            device="cpu",
+        )
     return feature_table(task.space, archs, list(fs.families), zcp=zcp, zcp_names=fs.proxies)
 
 
-def cached_table(key: str, target: str, pool: str, spec: str) -> pd.DataFrame:
+def cached_table(
+    key: str, target: str, pool: str, spec: str, proxy_source: str = "recorded"
+) -> pd.DataFrame:
     """Feature table ``spec`` of every architecture of the pool, built once per process."""
-    return _table(key, task_fingerprint(key), target, pool, spec)
+    return _table(key, task_fingerprint(key), target, pool, spec, proxy_source)
 
 
 @lru_cache(maxsize=_TABLES_CACHED)
-def _table(key: str, data: str, target: str, pool: str, spec: str) -> pd.DataFrame:
-    return build_table(cached_task(key), spec, cached_pool(key, target, pool))
+def _table(
+    key: str, data: str, target: str, pool: str, spec: str, proxy_source: str
+) -> pd.DataFrame:
+    return build_table(cached_task(key), spec, cached_pool(key, target, pool), proxy_source)
 
 
 def proxies_read(task: Task, feature_set: str | FeatureSet) -> tuple[str, ...]:

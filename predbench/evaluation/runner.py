@@ -72,7 +72,7 @@ def fit_run(spec: RunSpec) -> FittedRun:
             f"{pool_fingerprint(pool)}) is not the one the run was planned on ({spec.pool_size}, "
             f"{spec.pool_hash}): this process reads different data"
         )
-    table = cached_table(spec.task, spec.target, spec.pool, spec.features)
+    table = cached_table(spec.task, spec.target, spec.pool, spec.features, spec.proxy_source)
     target = cached_task(spec.task).targets[spec.target]
     train, test = split(pool, spec.train_size, spec.seed, spec.test_size, spec.split)
     predictor = make_predictor(spec.predictor_name, **spec.predictor_params())

@@ -26,6 +26,28 @@ SEED = "seed"
 TRAIN_SIZE = "train_size"
 
 
+#: Proxy values read from the task's files.
+RECORDED = "recorded"
+
+
+def computed_source(space: str, dataset: str, batch_size: int = 64, seed: int = 0) -> str:
+    """Identity of proxies computed by the engine: space, dataset, minibatch, network version."""
+    from featurizers.zerocost.networks.registry import network_module
+
+    version = int(network_module(space).NETWORK_VERSION)
+    return canonical_json(
+        {
+            "computed": True,
+            "space": space,
+            "dataset": dataset,
+            "batch_size": batch_size,
+            "seed": seed,
+            "minibatch": "synthetic",
+            "network_version": version,
+        }
+    )
+
+
 def full_params(name: str, params: dict[str, Any]) -> str:
     """Canonical JSON of every constructor parameter of predictor ``name`` given ``params``
     (defaults filled in; ``random_state`` left out: the run's seed sets it)."""
@@ -40,7 +62,9 @@ def full_params(name: str, params: dict[str, Any]) -> str:
 class RunSpec:
     """Settings of one comparison run (see the module docstring).
 
-    ``predictor_config`` is :func:`full_params` (identity); ``params`` the keyword arguments as the
+    ``proxy_source`` is ``"recorded"`` or the canonical JSON of how proxies are computed
+    (dataset, minibatch, network version: :func:`computed_source`). ``predictor_config`` is
+    :func:`full_params` (identity); ``params`` the keyword arguments as the
     suite wrote them (what builds the predictor); ``predictor`` (display label) and ``protocol``
     (preset name) are carried for display only; ``task_source`` locates a user's own benchmark
     file (:func:`predbench.runs.cache.register_file_task`) — its content is identified by
@@ -58,6 +82,7 @@ class RunSpec:
     top_k: float
     features: str
     feature_proxies: str
+    proxy_source: str
     predictor_name: str
     predictor_config: str
     train_size: int

@@ -63,6 +63,7 @@ COLUMNS: dict[str, str] = {
     "top_k": "DOUBLE",
     "features": "VARCHAR",
     "feature_proxies": "VARCHAR",
+    "proxy_source": "VARCHAR",
     "predictor": "VARCHAR",
     "predictor_name": "VARCHAR",
     "predictor_config": "VARCHAR",

@@ -81,7 +81,8 @@ import numpy as np
 import pandas as pd
 
 from featurizers.featureset import FeatureSet, parse_feature_set
-from predbench.evaluation.runspec import RunSpec, full_params
+from predbench.data.task import PROXY_NAMES
+from predbench.evaluation.runspec import RunSpec, computed_source, full_params
 from predbench.evaluation.splits import SPLIT_RULE, SPLIT_RULES, PoolSpec, parse_pool
 from predbench.runs import suitefile
 from predbench.runs.identity import canonical_json
@@ -119,6 +120,8 @@ SUITE_KEYS: tuple[str, ...] = (
     "allow_flagged_target",
     "split",
     "seeds_role",
+    "proxies_from",
+    "proxy_dataset",
 )
 #: What a suite's seeds are for: choosing settings, or reporting numbers (disjoint, checked).
 SEEDS_ROLES: tuple[str, ...] = ("tuning", "reporting")
@@ -165,6 +168,8 @@ DEFAULTS: dict[str, Any] = {
     "allow_flagged_target": False,
     "split": SPLIT_RULE,
     "seeds_role": None,
+    "proxies_from": "recorded",
+    "proxy_dataset": None,
 }
 
 
@@ -198,6 +203,10 @@ class Suite:
     allow_flagged_target: bool = False
     split: str = SPLIT_RULE
     seeds_role: str | None = None
+    #: ``"recorded"`` (the task's files) or ``"computed"`` (the proxy engine, on
+    #: ``proxy_dataset``: by default the task's own dataset name).
+    proxies_from: str = "recorded"
+    proxy_dataset: str | None = None
     #: Own-file task key → its source (canonical JSON of the reader's arguments).
     task_sources: Mapping[str, str] = field(default_factory=dict)
 
@@ -229,6 +238,8 @@ class TaskPlan:
     data: str
     #: Feature set spec → the recorded proxies it reads on this task.
     feature_proxies: Mapping[str, tuple[str, ...]]
+    #: ``"recorded"`` or how the proxies are computed (:func:`.runspec.computed_source`).
+    proxy_source: str = "recorded"
 
 
 class SuiteValidator(Protocol):
@@ -459,6 +470,14 @@ def parse_suite(data: Mapping[str, Any], source: str = "<suite>") -> Suite:
         raise SuiteError(source, "test_size", "the tagates split tests on the whole test file")
     if values["split"] == "suite_zero" and test_size is None:
         raise SuiteError(source, "test_size", "the suite_zero split needs a test_size")
+    if values["proxies_from"] not in ("recorded", "computed"):
+        raise SuiteError(
+            source,
+            "proxies_from",
+            f"expected 'recorded' or 'computed', got {values['proxies_from']!r}",
+        )
+    if values["proxy_dataset"] is not None and not isinstance(values["proxy_dataset"], str):
+        raise SuiteError(source, "proxy_dataset", "expected a dataset name, e.g. cifar10")
     role = values["seeds_role"]
     if role is not None and role not in SEEDS_ROLES:
         raise SuiteError(source, "seeds_role", f"expected one of {list(SEEDS_ROLES)}, got {role!r}")
@@ -498,6 +517,8 @@ def parse_suite(data: Mapping[str, Any], source: str = "<suite>") -> Suite:
         allow_flagged_target=values["allow_flagged_target"],
         split=values["split"],
         seeds_role=role,
+        proxies_from=values["proxies_from"],
+        proxy_dataset=values["proxy_dataset"],
         task_sources=task_sources,
     )
 
@@ -549,7 +570,8 @@ def validate_suite(suite: Suite, validator: SuiteValidator | None = None) -> dic
                 "target, or set allow_flagged_target = true to use it on purpose",
             )
         families = validator.families(task)
-        proxies = validator.proxies(task)
+        computed = suite.proxies_from == "computed"
+        proxies = list(PROXY_NAMES) if computed else validator.proxies(task)
         for fs in suite.all_feature_sets():
             key = _feature_key(suite, fs)
             for family in fs.families:
@@ -565,17 +587,19 @@ def validate_suite(suite: Suite, validator: SuiteValidator | None = None) -> dic
                 raise SuiteError(
                     src,
                     key,
-                    f"task {task!r} records no proxy {missing} (in {fs.spec!r}); it has {proxies}",
+                    f"task {task!r} {'has' if computed else 'records'} no proxy {missing} "
+                    f"(in {fs.spec!r}); it has {proxies}",
                 )
         if suite.pool.cells == "valid" and not validator.can_select_valid(task):
             raise SuiteError(src, "pool", f"the space of task {task!r} has no validity rule")
         missing = [p for p in suite.pool.proxies or () if p not in proxies]
         if missing:
             raise SuiteError(src, "pool", f"task {task!r} records no proxy {missing}")
-        read = suite.proxies_read(proxies)
+        read = () if computed else suite.proxies_read(proxies)
         pool = suite.pool.resolve(read)
         archs = validator.pool(task, suite.target, pool)
-        _check_pool_has_features(suite, validator, task, pool, archs, proxies)
+        if not computed:
+            _check_pool_has_features(suite, validator, task, pool, archs, proxies)
         largest = max(suite.train_sizes)
         need = largest + (suite.test_size if suite.test_size is not None else 1)
         if need > len(archs):
@@ -588,20 +612,40 @@ def validate_suite(suite: Suite, validator: SuiteValidator | None = None) -> dic
                 f"{task!r} ({pool.describe(suite.target)})",
             )
         for i, entry in enumerate(suite.predictors):
-            _check_predictor_columns(suite, validator, task, i, entry)
+            if not computed:  # computed columns are zcp:<proxy>, known without data
+                _check_predictor_columns(suite, validator, task, i, entry)
         feature_proxies = {
             fs.spec: (
                 tuple(proxies if fs.proxies is None else fs.proxies) if fs.uses_proxies else ()
             )
             for fs in suite.all_feature_sets()
         }
+        proxy_source = "recorded"
+        if computed:
+            space, _, name = task.partition("/")
+            proxy_source = computed_source(
+                space, suite.proxy_dataset or _proxy_dataset(space, name)
+            )
         plans[task] = TaskPlan(
             pool=pool,
             archs=archs,
             data=validator.fingerprint(task),
             feature_proxies=feature_proxies,
+            proxy_source=proxy_source,
         )
     return plans
+
+
+def _proxy_dataset(space: str, task_name: str) -> str:
+    """The engine's dataset for a task: its own name when the space's network knows it (a
+    shipped task), else cifar10 (a user's file; ``proxy_dataset`` chooses another)."""
+    from featurizers.zerocost.networks.registry import network_module
+
+    try:
+        network_module(space).task_io(task_name)
+    except (KeyError, ValueError):
+        return "cifar10"
+    return task_name
 
 
 def _read_own_file(suite: Suite, validator: SuiteValidator, task: str) -> None:
@@ -727,6 +771,7 @@ def expand(suite: Suite, plans: Mapping[str, TaskPlan]) -> list[RunSpec]:
                                 top_k=suite.top_k,
                                 features=fs.spec,
                                 feature_proxies=canonical_json(plan.feature_proxies[fs.spec]),
+                                proxy_source=plan.proxy_source,
                                 predictor_name=entry.name,
                                 predictor_config=configs[entry.label],
                                 train_size=train_size,

@@ -93,3 +93,44 @@ def test_a_bad_own_file_stops_the_suite_naming_file_row_and_field(tmp_path):
     assert "my_bench.csv" in text and re.search(r"line 4", text) and "val_accuracy" in text
     assert not store.exists()
     assert np.isinf(float("inf"))
+
+
+COMPUTED = """
+name = "computed"
+tasks = [{{ file = "{file}", space = "nb201", name = "mine" }}]
+features = ["zcp[params,flops,synflow]", "zcp[params,flops,synflow]+graf"]
+proxies_from = "computed"
+train_sizes = [20]
+seeds = 2
+
+[[predictors]]
+name = "rf"
+params = {{ n_estimators = 20 }}
+"""
+
+
+def test_a_suite_on_own_archs_with_computed_proxies(tmp_path):
+    """Accuracies only, no proxies in the file: the engine computes them, once, and the run
+    identity says how (dataset, minibatch, network version)."""
+    task = cached_task("nb201/cifar10")
+    archs = task.archs_with("val_accuracy", ("synflow", "flops"))[:48]
+    frame = task.targets.loc[archs, ["val_accuracy"]].rename_axis("arch").reset_index()
+    data = tmp_path / "accs.csv"
+    frame.to_csv(data, index=False)
+    suite = tmp_path / "computed.toml"
+    suite.write_text(COMPUTED.format(file="accs.csv"))
+    store = tmp_path / "r.duckdb"
+    result = runner.invoke(app, ["compare", str(suite), "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    runs = ResultsStore(store).frame()
+    assert len(runs) == 4 and (runs["status"] == "ok").all()
+    assert runs["proxy_source"].str.contains('"network_version"').all()
+    assert runs["proxy_source"].str.contains('"dataset":"cifar10"').all()
+    # computed params/flops rank like the recorded ones: the features carry signal
+    assert runs["kendall_tau"].mean() > 0.3
+    from predbench.evaluation.features import build_table
+
+    own = cached_task("nb201/mine")
+    computed = build_table(own, "zcp[params,flops]", own.archs, runs["proxy_source"].iloc[0])
+    recorded = task.proxies.loc[own.archs, ["params", "flops"]]
+    assert np.allclose(computed.to_numpy(), recorded.to_numpy(), rtol=1e-6)

@@ -205,6 +205,7 @@ SPEC = RunSpec(
     top_k=0.1,
     features="graf",
     feature_proxies="[]",
+    proxy_source="recorded",
     predictor_name="rf",
     predictor_config='{"n_estimators":100}',
     train_size=32,
@@ -219,7 +220,8 @@ def test_run_id_is_the_hash_of_the_canonical_settings():
     text = (
         '{"data":"dddddddddddddddd","feature_proxies":"[]","features":"graf","harness":HARNESS,'
         '"pool":"valid","pool_hash":"0123456789abcdef","pool_size":9445,'
-        '"predictor_config":"{\\"n_estimators\\":100}","predictor_name":"rf","seed":0,'
+        '"predictor_config":"{\\"n_estimators\\":100}","predictor_name":"rf",'
+        '"proxy_source":"recorded","seed":0,'
         '"split":"permutation","target":"val_accuracy","task":"nb201/cifar10","test_size":null,'
         '"top_k":0.1,"train_size":32}'
     ).replace("HARNESS", str(HARNESS_VERSION))
