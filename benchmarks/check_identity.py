@@ -128,8 +128,30 @@ def main() -> None:
         check(bool((series == 1).all()), f"{len(series)} table rows, each one series of conditions")
         cells = shown.groupby([*keys, "train_size"])["condition_id"].nunique()
         check(bool((cells == 1).all()), f"{len(cells)} table cells, each one condition")
+        from predbench.evaluation.metrics import aggregate
+
+        cells = aggregate(shown)
+        sizes = shown.groupby("condition_id").size()
+        counted = cells.set_index("condition_id")[["n", "failed", "undefined"]].sum(axis=1)
+        check(
+            bool((counted == sizes.reindex(counted.index)).all()),
+            "every cell counts exactly the runs of its condition",
+        )
+        white = shown[
+            (shown["features"] == "onehot")
+            & (shown["train_size"] == 100)
+            & (shown["predictor_name"] == "rf")
+            & shown["pool"].str.startswith("all")
+        ]
+        seeds = white.groupby(["pool", "predictor"])["seed"].nunique().reset_index()
+        print(seeds.to_string(index=False))
+        check(
+            sorted(seeds["seed"]) == [5, 8] and seeds["predictor"].is_unique,
+            "white rf/onehot: the two overlapping suites pool into one condition (seeds 0-7, "
+            "n=8); the other pool is its own, differently labelled row (n=5)",
+        )
         whole = predbench("results", "--store", store)
-        check("n=13" not in whole and "n=10" not in whole, "no cell blends two suites' seeds")
+        check("pool=all+proxies[13]" in whole, "the whole-store table labels the other pool")
         report = tmp / "report.html"
         predbench("report", "--store", store, "-o", str(report))
         data = load_report_data(store)

@@ -41,6 +41,14 @@ def _short(value: Any, width: int = 24) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _name(key: str) -> str:
+    """``predictor_config.n_estimators`` → ``n_estimators``: a parameter reads by its name."""
+    for prefix in ("predictor_config.", "params.", "strategy.params.", "strategy."):
+        if key.startswith(prefix):
+            return key.removeprefix(prefix)
+    return key
+
+
 def describe_difference(settings: Sequence[dict[str, Any]]) -> list[str]:
     """For each settings dict, ``"key=value"`` parts that tell it apart from the others."""
     flat = [flatten(s) for s in settings]
@@ -56,10 +64,7 @@ def describe_difference(settings: Sequence[dict[str, Any]]) -> list[str]:
         shown = [k for k in shown if k != "predictor_config"]
     parts = []
     for f in flat:
-        items = [
-            f"{k.removeprefix('params.').removeprefix('strategy.')}={_short(f.get(k))}"
-            for k in shown
-        ]
+        items = [f"{_name(k)}={_short(f.get(k))}" for k in shown]
         extra = len(items) - MAX_SHOWN
         parts.append(", ".join(items[:MAX_SHOWN]) + (f", +{extra} more" if extra > 0 else ""))
     return parts
