@@ -21,6 +21,8 @@ from predbench.runs.store import new_owner
 
 #: Seconds between looks at runs another process holds.
 CLAIM_POLL_SECONDS = 1.0
+#: Most seconds a finished run waits in memory before it is written.
+FLUSH_SECONDS = 2.0
 
 
 @dataclass
@@ -48,16 +50,19 @@ def pending(runs: Sequence[RunSpec], store: ResultsStore) -> list[RunSpec]:
 
 
 def _claimed(
-    specs: Sequence[RunSpec], store: ResultsStore, owner: str, mine: set[str]
+    specs: Sequence[RunSpec], store: ResultsStore, owner: str, mine: set[str], chunk: int
 ) -> Iterator[RunSpec]:
-    """Each spec just before it is sent to a worker, if no other process holds it (noted in
-    ``mine``)."""
-    for spec in specs:
+    """The specs no other process holds, claimed ``chunk`` at a time just before they are sent
+    to workers (noted in ``mine``)."""
+    for start in range(0, len(specs), chunk):
+        part = specs[start : start + chunk]
         # Not claimed when another process holds it or has stored its row (a row is committed
         # in the transaction that drops its claim, so a finished run is never claimed again).
-        if store.claim([spec.run_id], owner, done_table="runs"):
-            mine.add(spec.run_id)
-            yield spec
+        held = set(store.claim([s.run_id for s in part], owner, done_table="runs"))
+        for spec in part:
+            if spec.run_id in held:
+                mine.add(spec.run_id)
+                yield spec
 
 
 def run_suite(
@@ -100,12 +105,16 @@ def run_suite(
         on_start(len(todo), summary.skipped)
     start = time.perf_counter()
     owner = new_owner()
+    workers = dask_workers or (4 if scheduler is not None else jobs)
+    chunk = max(2, workers)
+    buffer: list[dict[str, Any]] = []
+    flushed = time.monotonic()
     try:
         while todo:
             mine: set[str] = set()
             for spec, outcome in execute(
                 execute_run,
-                _claimed(todo, store, owner, mine),
+                _claimed(todo, store, owner, mine, chunk),
                 jobs=jobs,
                 scheduler=scheduler,
                 dask_workers=dask_workers,
@@ -113,13 +122,21 @@ def run_suite(
                 row = (
                     crashed_row(spec, outcome.error) if isinstance(outcome, RunCrashed) else outcome
                 )
-                store.add([row])  # drops the run's claim in the same transaction
+                buffer.append(row)
                 if row["status"] == "ok":
                     summary.ok += 1
                 else:
                     summary.failed += 1
+                if len(buffer) >= chunk or time.monotonic() - flushed > FLUSH_SECONDS:
+                    # Rows go in together (one transaction, which drops their claims): a killed
+                    # process loses at most the few runs finished in the last moment.
+                    store.add(buffer)
+                    buffer, flushed = [], time.monotonic()
                 if on_result is not None:
                     on_result(row)
+            if buffer:
+                store.add(buffer)
+                buffer = []
             # Runs another process claimed: wait for their rows (or take them over if it died).
             recorded = store.recorded(spec.run_id for spec in todo)
             others = [s for s in todo if s.run_id not in mine and s.run_id not in recorded]
@@ -128,6 +145,8 @@ def run_suite(
             if todo and not mine:
                 time.sleep(CLAIM_POLL_SECONDS)
     finally:
+        if buffer:
+            store.add(buffer)
         store.release(owner)
     summary.seconds = time.perf_counter() - start
     return summary

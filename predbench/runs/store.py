@@ -127,8 +127,10 @@ class Store:
         Seconds to keep retrying while another process holds the file.
     """
 
-    #: DDL of every kind's tables, by kind name; created on every write connection.
+    #: DDL of every kind's tables, by kind name; created on the first write connection.
     _schemas: ClassVar[dict[str, str]] = {}
+    #: (file, kinds) whose tables this process has created already: later connections skip it.
+    _ready: ClassVar[set[tuple[str, frozenset[str]]]] = set()
 
     def __init__(self, path: str | Path = DEFAULT_STORE, lock_timeout: float = 120.0):
         self.path = Path(path)
@@ -171,13 +173,16 @@ class Store:
                     ) from err
                 raise
         try:
-            self._check_version(con, read_only)
-            if not read_only:
+            ready = (str(self.path.resolve()), frozenset(self._schemas))
+            if ready not in Store._ready:
+                self._check_version(con, read_only)
+            if not read_only and ready not in Store._ready:
                 con.execute(_BASE_SCHEMA + "".join(self._schemas.values()))
                 con.execute(
                     f"INSERT INTO {META_TABLE} VALUES ('schema_version', ?) ON CONFLICT DO NOTHING",
                     [str(SCHEMA_VERSION)],
                 )
+                Store._ready.add(ready)
             yield con
         finally:
             con.close()
