@@ -43,6 +43,7 @@ from collections.abc import Callable, Sequence
 import torch
 from torch import nn
 
+from ._ops import ReLUConvBN
 from ._taskio import TaskIO
 
 #: Image side of every Taskonomy task except jigsaw (tiles of 64×64).
@@ -89,17 +90,6 @@ def taskonomy_io(space: str, dataset: str, extra: dict[str, TaskIO] | None = Non
 
 
 # ------------------------------------------------------------------------------ encoder ops
-class ReLUConvBN(nn.Sequential):
-    """ReLU → Conv (no bias, 'same' padding for odd kernels) → BN (affine, running stats)."""
-
-    def __init__(self, c_in: int, c_out: int, kernel: int, stride: int = 1) -> None:
-        super().__init__(
-            nn.ReLU(inplace=False),
-            nn.Conv2d(c_in, c_out, kernel, stride=stride, padding=kernel // 2, bias=False),
-            nn.BatchNorm2d(c_out),
-        )
-
-
 class Zero(nn.Module):
     """The ``none`` op: zeros of the output shape, no gradient to the input."""
 

@@ -42,6 +42,7 @@ from torch import nn
 
 from ...spaces import nb201 as space
 from . import _counting as rules
+from ._ops import ReLUConvBN
 from ._taskio import TaskIO
 from .registry import find_task
 
@@ -60,15 +61,6 @@ class Zero(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return x.mul(0.0)
-
-
-class ReLUConvBN(nn.Sequential):
-    def __init__(self, c_in: int, c_out: int, kernel: int, stride: int = 1) -> None:
-        super().__init__(
-            nn.ReLU(inplace=False),
-            nn.Conv2d(c_in, c_out, kernel, stride=stride, padding=kernel // 2, bias=False),
-            nn.BatchNorm2d(c_out),
-        )
 
 
 def edge_op(op: int, channels: int) -> nn.Module:

@@ -34,6 +34,7 @@ from torch import nn
 
 from ...spaces import nb301 as space
 from . import _counting
+from ._ops import ReLUConvBN
 from ._taskio import TaskIO
 from .registry import find_task
 
@@ -58,13 +59,6 @@ TASKS: dict[str, TaskIO] = {
 def task_io(dataset: str) -> TaskIO:
     """The task description of ``dataset``."""
     return TASKS[find_task("nb301", TASKS, dataset)]
-
-
-class ReLUConvBN(nn.Sequential):
-    def __init__(self, c_in: int, c_out: int) -> None:
-        super().__init__(
-            nn.ReLU(inplace=False), nn.Conv2d(c_in, c_out, 1, bias=False), nn.BatchNorm2d(c_out)
-        )
 
 
 class FactorizedReduce(nn.Module):
