@@ -34,7 +34,11 @@ def _now() -> str:
 
 @dataclass
 class FittedRun:
-    """A run's fitted predictor with the data it was fitted and tested on."""
+    """A run's fitted predictor with the data it was fitted and tested on.
+
+    ``y_train``/``y_test`` hold the scored target only; a predictor fitted with auxiliary
+    targets predicts them too, and :meth:`predict` keeps the scored column.
+    """
 
     predictor: Any
     X_train: pd.DataFrame
@@ -42,6 +46,11 @@ class FittedRun:
     y_train: np.ndarray
     y_test: np.ndarray
     fit_seconds: float
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Predictions of the scored target (column 0 of a multi-output predictor)."""
+        y = np.asarray(self.predictor.predict(X))
+        return y[:, 0] if y.ndim == 2 else y
 
 
 def fit_run(spec: RunSpec) -> FittedRun:
@@ -80,10 +89,15 @@ def fit_run(spec: RunSpec) -> FittedRun:
         predictor.set_params(random_state=spec.seed)
     X_train, X_test = table.loc[train], table.loc[test]
     y_train = target.loc[train].to_numpy(dtype=np.float64)
+    y_fit = y_train
+    auxiliary = spec.auxiliary()
+    if auxiliary:  # learnt jointly, training archs only; column 0 is the scored target
+        columns = cached_task(spec.task).targets
+        y_fit = np.column_stack([y_train, columns.loc[train, auxiliary].to_numpy(np.float64)])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter of GP/MLP; results are stored
         start = time.perf_counter()
-        predictor.fit(X_train, y_train)
+        predictor.fit(X_train, y_fit)
         fit_seconds = time.perf_counter() - start
     return FittedRun(
         predictor=predictor,
@@ -110,7 +124,7 @@ def execute_run(spec: RunSpec) -> dict[str, Any]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             start = time.perf_counter()
-            y_pred = fitted.predictor.predict(fitted.X_test)
+            y_pred = fitted.predict(fitted.X_test)
             predict_seconds = time.perf_counter() - start
         row.update(compute_metrics(fitted.y_test, y_pred, top_k=spec.top_k))
         row.update(

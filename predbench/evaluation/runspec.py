@@ -5,7 +5,8 @@ A :class:`RunSpec` is a small picklable value sent to whichever process executes
 data files, the resolved pool rule with its size and fingerprint, the split rule and test size,
 the feature set with the proxies it reads, the predictor's registry name with **all** its
 parameters (defaults included, so ``rf`` and ``rf`` with ``n_estimators = 100`` are one run),
-``top_k``, the training-set size and the seed — so the same run has the same id in any process,
+``top_k``, the training-set size, the seed and any auxiliary targets the predictor learns
+jointly — so the same run has the same id in any process,
 on any machine, from any suite file. The display label of the predictor and the name of the
 protocol preset are not settings: two suites that label one predictor differently share its runs.
 
@@ -91,12 +92,18 @@ class RunSpec:
     predictor: str = field(default="", compare=False)
     protocol: str = field(default="", compare=False)
     task_source: str = field(default="", compare=False)
+    #: Canonical JSON list of further target columns the predictor learns jointly with
+    #: ``target`` (multi-output); ``""`` for none — then left out of the settings, so a plain
+    #: run keeps the id it always had.
+    auxiliary_targets: str = ""
 
     def settings(self) -> dict[str, Any]:
         """The fields that define the run plus the harness version."""
         values = asdict(self)
         for display_only in ("params", "predictor", "protocol", "task_source"):
             values.pop(display_only)
+        if not values["auxiliary_targets"]:
+            values.pop("auxiliary_targets")
         values["harness"] = HARNESS_VERSION
         return values
 
@@ -114,6 +121,10 @@ class RunSpec:
     def series_id(self) -> str:
         """Identity without seed and training-set size: one row of a comparison table."""
         return digest(condition_settings(self.settings(), (SEED, TRAIN_SIZE)), 16)
+
+    def auxiliary(self) -> list[str]:
+        """The auxiliary target columns as a list (empty for a single-target run)."""
+        return json.loads(self.auxiliary_targets) if self.auxiliary_targets else []
 
     def predictor_params(self) -> dict[str, Any]:
         """The predictor's keyword arguments as a dict."""

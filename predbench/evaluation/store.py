@@ -72,6 +72,7 @@ COLUMNS: dict[str, str] = {
     "train_size": "INTEGER",
     "seed": "BIGINT",
     "harness": "INTEGER",
+    "auxiliary_targets": "VARCHAR",
     "settings": "VARCHAR NOT NULL",
     "status": "VARCHAR",
     "error": "VARCHAR",
@@ -96,7 +97,10 @@ Store.register_tables(
     KIND,
     "CREATE TABLE IF NOT EXISTS runs ("
     + ", ".join(f"{name} {kind}" for name, kind in COLUMNS.items())
-    + ");\n",
+    + ");\n"
+    # Stores written before multi-output runs existed lack this column; runs without auxiliary
+    # targets leave it NULL, so adding it changes no stored row.
+    + "ALTER TABLE runs ADD COLUMN IF NOT EXISTS auxiliary_targets VARCHAR;\n",
 )
 
 #: Export formats of :meth:`ResultsStore.export` / :func:`write_frame`.

@@ -4,7 +4,8 @@ Example (``suites/quickstart.toml``)::
 
     name = "quickstart"
     tasks = ["nb201/cifar10"]
-    target = "val_accuracy"                 # default; any target column of the task works
+    target = "val_accuracy"                 # default; any target column of the task works,
+                                            # or several: ["val_accuracy", "pgd_eps1"]
     features = ["onehot", "graf", "zcp", "zcp+graf"]
     train_sizes = [32, 128]
     seeds = 5                                # 0..4, [42, 43], or {start = 1000, count = 30}
@@ -24,6 +25,19 @@ Example (``suites/quickstart.toml``)::
     name = "single_proxy"
     params = { proxy = "zcp:synflow" }
     features = ["zcp"]                       # optional: this predictor's own feature sets
+
+    [[predictors]]
+    name = "rf"
+    label = "rf+clean"
+    auxiliary_targets = ["val_accuracy"]     # optional: learnt jointly, never scored
+
+A suite with several targets runs every predictor on each of them (each target is its own
+condition: tables never average across targets). ``auxiliary_targets`` gives a predictor further
+target columns to learn *jointly* with the scored one (multi-output / multi-task learning, e.g.
+clean accuracy beside an adversarial accuracy): the harness fits it on ``[target, *auxiliary]``
+for the training archs only and scores the first output; the predictor must be a multi-output
+regressor (checked before any run), and the auxiliary columns are part of the run's identity.
+A target equal to one of a predictor's auxiliary targets is skipped for that predictor.
 
 A feature set joins families with ``+``; ``zcp`` alone means every proxy the task records, and
 ``zcp[flops,params]`` keeps only those proxies (:mod:`featurizers.featureset`). ``predictors``
@@ -125,7 +139,7 @@ SUITE_KEYS: tuple[str, ...] = (
 )
 #: What a suite's seeds are for: choosing settings, or reporting numbers (disjoint, checked).
 SEEDS_ROLES: tuple[str, ...] = ("tuning", "reporting")
-PREDICTOR_KEYS: tuple[str, ...] = ("name", "label", "params", "features")
+PREDICTOR_KEYS: tuple[str, ...] = ("name", "label", "params", "features", "auxiliary_targets")
 
 #: Protocol presets: values used for the keys a suite does not set.
 PROTOCOLS: dict[str, dict[str, Any]] = {
@@ -181,6 +195,8 @@ class PredictorEntry:
     label: str
     params: Mapping[str, Any]
     features: tuple[FeatureSet, ...] | None
+    #: Further target columns learnt jointly with the scored one (never scored themselves).
+    auxiliary_targets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -190,7 +206,7 @@ class Suite:
     name: str
     source: str
     tasks: tuple[str, ...]
-    target: str
+    targets: tuple[str, ...]
     features: tuple[FeatureSet, ...]
     predictors: tuple[PredictorEntry, ...]
     train_sizes: tuple[int, ...]
@@ -209,6 +225,11 @@ class Suite:
     proxy_dataset: str | None = None
     #: Own-file task key → its source (canonical JSON of the reader's arguments).
     task_sources: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def target(self) -> str:
+        """The first (for a one-target suite: the) target column."""
+        return self.targets[0]
 
     def feature_sets_of(self, entry: PredictorEntry) -> tuple[FeatureSet, ...]:
         return entry.features if entry.features is not None else self.features
@@ -382,7 +403,21 @@ def _predictor_entries(source: str, value: Any) -> tuple[PredictorEntry, ...]:
             )
         features = item.get("features")
         fsets = None if features is None else _feature_sets(source, f"{where}.features", features)
-        entries.append(PredictorEntry(name, label, dict(params), fsets))
+        auxiliary = ()
+        if "auxiliary_targets" in item:
+            auxiliary = tuple(
+                suitefile.str_list(source, f"{where}.auxiliary_targets", item["auxiliary_targets"])
+            )
+        if len(set(auxiliary)) != len(auxiliary):
+            raise SuiteError(
+                source, f"{where}.auxiliary_targets", f"a column is listed twice in {auxiliary}"
+            )
+        if auxiliary:
+            try:
+                check_multi_output(make_predictor(name, **params))
+            except ValueError as err:
+                raise SuiteError(source, f"{where}.auxiliary_targets", str(err)) from None
+        entries.append(PredictorEntry(name, label, dict(params), fsets, auxiliary))
     labels = [e.label for e in entries]
     for label in labels:
         if labels.count(label) > 1:
@@ -428,6 +463,36 @@ def check_params(predictor: Any) -> None:
     except Exception as err:
         text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise ValueError(f"the predictor rejects these parameters: {text}") from None
+
+
+def check_multi_output(predictor: Any) -> None:
+    """A predictor given ``auxiliary_targets`` must learn a 2-D target and predict one.
+
+    It is fitted once on a tiny seeded synthetic table with two target columns; a predictor
+    that refuses it, or predicts one column, cannot take auxiliary targets.
+    """
+    from sklearn.base import clone
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=_SMOKE_SHAPE)
+    y = X @ np.array([1.0, -0.5, 0.25]) + 0.1 * rng.normal(size=_SMOKE_SHAPE[0])
+    Y = np.column_stack([y, 2 * y - X[:, 0]])
+    name = type(predictor).__name__
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            shape = np.shape(clone(predictor).fit(X, Y).predict(X))
+    except Exception as err:
+        text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise ValueError(
+            f"{name} cannot learn several targets at once ({text}); auxiliary targets need a "
+            "multi-output regressor (e.g. rf, or a multi-task member of the zoo)"
+        ) from None
+    if shape != Y.shape:
+        raise ValueError(
+            f"{name} fitted on 2 target columns predicts shape {shape}, not {Y.shape}; auxiliary "
+            "targets need a multi-output regressor (e.g. rf, or a multi-task member of the zoo)"
+        )
 
 
 def parse_suite(data: Mapping[str, Any], source: str = "<suite>") -> Suite:
@@ -495,16 +560,18 @@ def parse_suite(data: Mapping[str, Any], source: str = "<suite>") -> Suite:
     top_k = values["top_k"]
     if isinstance(top_k, bool) or not isinstance(top_k, int | float) or not 0 < top_k <= 1:
         raise SuiteError(source, "top_k", f"expected a fraction in (0, 1], got {top_k!r}")
-    target = values["target"]
-    if not isinstance(target, str) or not target:
-        raise SuiteError(source, "target", f"expected a column name, got {target!r}")
+    targets = suitefile.str_list(source, "target", values["target"])
+    if not targets or not all(targets):
+        raise SuiteError(source, "target", f"expected a column name, got {values['target']!r}")
+    if len(set(targets)) != len(targets):
+        raise SuiteError(source, "target", f"a target is listed twice in {values['target']!r}")
     name = values.get("name", Path(source).stem)
-    tasks, task_sources = suitefile.task_entries(source, values["tasks"], values["target"])
+    tasks, task_sources = suitefile.task_entries(source, values["tasks"], targets[0])
     return Suite(
         name=str(name),
         source=source,
         tasks=tuple(tasks),
-        target=target,
+        targets=tuple(targets),
         features=_feature_sets(source, "features", values["features"]),
         predictors=_predictor_entries(source, values["predictors"]),
         train_sizes=suitefile.int_list(source, "train_sizes", values["train_sizes"], minimum=1),
@@ -526,14 +593,16 @@ def parse_suite(data: Mapping[str, Any], source: str = "<suite>") -> Suite:
 # --------------------------------------------------------------------------------- validation
 
 
-def validate_suite(suite: Suite, validator: SuiteValidator | None = None) -> dict[str, TaskPlan]:
+def validate_suite(
+    suite: Suite, validator: SuiteValidator | None = None
+) -> dict[tuple[str, str], TaskPlan]:
     """Check ``suite`` against the data and resolve each task's pool.
 
     Returns
     -------
     dict
-        Task key → :class:`TaskPlan` (resolved pool, its archs, data fingerprint), the input of
-        :func:`expand`.
+        (task key, target) → :class:`TaskPlan` (resolved pool, its archs, data fingerprint), the
+        input of :func:`expand`.
 
     Raises
     ------
@@ -554,19 +623,19 @@ def validate_suite(suite: Suite, validator: SuiteValidator | None = None) -> dic
             _read_own_file(suite, validator, task)
         elif task not in known:
             raise SuiteError(src, "tasks", f"unknown task {task!r}; choose from {known}")
-    plans: dict[str, TaskPlan] = {}
-    for task in suite.tasks:
+    plans: dict[tuple[str, str], TaskPlan] = {}
+    for task, target in ((t, g) for t in suite.tasks for g in suite.targets):
         targets = validator.targets(task)
-        if suite.target not in targets:
+        if target not in targets:
             raise SuiteError(
-                src, "target", f"task {task!r} has no target {suite.target!r}; it has {targets}"
+                src, "target", f"task {task!r} has no target {target!r}; it has {targets}"
             )
-        reason = validator.flag(task, suite.target)
+        reason = validator.flag(task, target)
         if reason is not None and not suite.allow_flagged_target:
             raise SuiteError(
                 src,
                 "target",
-                f"target {suite.target!r} of task {task!r} is flagged ({reason}); choose another "
+                f"target {target!r} of task {task!r} is flagged ({reason}); choose another "
                 "target, or set allow_flagged_target = true to use it on purpose",
             )
         families = validator.families(task)
@@ -597,9 +666,10 @@ def validate_suite(suite: Suite, validator: SuiteValidator | None = None) -> dic
             raise SuiteError(src, "pool", f"task {task!r} records no proxy {missing}")
         read = () if computed else suite.proxies_read(proxies)
         pool = suite.pool.resolve(read)
-        archs = validator.pool(task, suite.target, pool)
+        archs = validator.pool(task, target, pool)
         if not computed:
-            _check_pool_has_features(suite, validator, task, pool, archs, proxies)
+            _check_pool_has_features(suite, validator, task, target, pool, archs, proxies)
+        _check_auxiliary_targets(suite, validator, task, target, pool, archs)
         largest = max(suite.train_sizes)
         need = largest + (suite.test_size if suite.test_size is not None else 1)
         if need > len(archs):
@@ -609,7 +679,7 @@ def validate_suite(suite: Suite, validator: SuiteValidator | None = None) -> dic
                 f"train size {largest}"
                 + (f" + test_size {suite.test_size}" if suite.test_size is not None else "")
                 + f" exceeds the {len(archs)} architectures of pool {pool.rule!r} of task "
-                f"{task!r} ({pool.describe(suite.target)})",
+                f"{task!r} ({pool.describe(target)})",
             )
         for i, entry in enumerate(suite.predictors):
             if not computed:  # computed columns are zcp:<proxy>, known without data
@@ -626,7 +696,7 @@ def validate_suite(suite: Suite, validator: SuiteValidator | None = None) -> dic
             proxy_source = computed_source(
                 space, suite.proxy_dataset or _proxy_dataset(space, name)
             )
-        plans[task] = TaskPlan(
+        plans[task, target] = TaskPlan(
             pool=pool,
             archs=archs,
             data=validator.fingerprint(task),
@@ -663,6 +733,7 @@ def _check_pool_has_features(
     suite: Suite,
     validator: SuiteValidator,
     task: str,
+    target: str,
     pool: PoolSpec,
     archs: pd.Index,
     proxies: list[str],
@@ -678,7 +749,7 @@ def _check_pool_has_features(
         worst = max(lacking.values())
         counts = ", ".join(f"{name} {n:,}" for name, n in sorted(lacking.items()))
         with_proxies = PoolSpec(pool.cells, tuple(sorted(set(pool.proxies or ()) | set(needed))))
-        size = len(validator.pool(task, suite.target, with_proxies))
+        size = len(validator.pool(task, target, with_proxies))
         raise SuiteError(
             suite.source,
             _feature_key(suite, fs),
@@ -688,6 +759,32 @@ def _check_pool_has_features(
             "same pool for every feature set and predictor), or a feature set whose proxies "
             "the whole pool has",
         )
+
+
+def _check_auxiliary_targets(
+    suite: Suite, validator: SuiteValidator, task: str, target: str, pool: PoolSpec, archs: pd.Index
+) -> None:
+    """Auxiliary targets must be columns of the task that every pool arch has."""
+    columns = validator.targets(task)
+    for i, entry in enumerate(suite.predictors):
+        key = f"predictors[{i}].auxiliary_targets"
+        for aux in entry.auxiliary_targets:
+            if aux not in columns:
+                raise SuiteError(
+                    suite.source, key, f"task {task!r} has no target {aux!r}; it has {columns}"
+                )
+            if aux == target:
+                continue  # this predictor skips that target (see the module docstring)
+            covered = validator.pool(task, aux, pool)
+            lacking = len(archs.difference(covered))
+            if lacking:
+                raise SuiteError(
+                    suite.source,
+                    key,
+                    f"{lacking:,} of the {len(archs):,} archs of pool {pool.rule!r} on task "
+                    f"{task!r} have no {aux!r} (the scored target is {target!r}); an auxiliary "
+                    "target must cover the whole pool",
+                )
 
 
 def _feature_key(suite: Suite, fs: FeatureSet) -> str:
@@ -740,7 +837,7 @@ def load_suite(
 # ---------------------------------------------------------------------------------- expansion
 
 
-def expand(suite: Suite, plans: Mapping[str, TaskPlan]) -> list[RunSpec]:
+def expand(suite: Suite, plans: Mapping[tuple[str, str], TaskPlan]) -> list[RunSpec]:
     """Every run of ``suite``, grouped by task and feature set (so worker caches are reused).
 
     ``plans`` is what :func:`validate_suite` returns.
@@ -749,19 +846,19 @@ def expand(suite: Suite, plans: Mapping[str, TaskPlan]) -> list[RunSpec]:
 
     configs = {e.label: full_params(e.name, dict(e.params)) for e in suite.predictors}
     runs = []
-    for task in suite.tasks:
-        plan = plans[task]
+    for task, target in ((t, g) for t in suite.tasks for g in suite.targets):
+        plan = plans[task, target]
         pool_hash = pool_fingerprint(plan.archs)
         for fs in suite.all_feature_sets():
             for entry in suite.predictors:
-                if fs not in suite.feature_sets_of(entry):
+                if fs not in suite.feature_sets_of(entry) or target in entry.auxiliary_targets:
                     continue
                 for train_size in suite.train_sizes:
                     for seed in suite.seeds:
                         runs.append(
                             RunSpec(
                                 task=task,
-                                target=suite.target,
+                                target=target,
                                 data=plan.data,
                                 pool=plan.pool.rule,
                                 pool_size=len(plan.archs),
@@ -780,6 +877,9 @@ def expand(suite: Suite, plans: Mapping[str, TaskPlan]) -> list[RunSpec]:
                                 predictor=entry.label,
                                 protocol=suite.protocol or "",
                                 task_source=suite.task_sources.get(task, ""),
+                                auxiliary_targets=canonical_json(list(entry.auxiliary_targets))
+                                if entry.auxiliary_targets
+                                else "",
                             )
                         )
     return runs

@@ -65,6 +65,16 @@ class ExplainSpec:
         return hashlib.sha256(canonical_json(self.settings()).encode()).hexdigest()[:20]
 
 
+@dataclass(frozen=True)
+class _ScoredColumn:
+    """The scored output of a multi-output fitted run, as a one-output model for SHAP."""
+
+    fitted: Any
+
+    def predict(self, X: Any) -> Any:
+        return self.fitted.predict(X)
+
+
 def explain_versions() -> str:
     """JSON of the library versions every stored run records (shap included)."""
     return library_versions()
@@ -98,11 +108,12 @@ def explain_run(
     fitted = fit_run(run)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter of GP/MLP, as in the harness
-        metrics = compute_metrics(
-            fitted.y_test, fitted.predictor.predict(fitted.X_test), top_k=run.top_k
-        )
+        metrics = compute_metrics(fitted.y_test, fitted.predict(fitted.X_test), top_k=run.top_k)
+        # A predictor learning auxiliary targets predicts several columns; the explanation is of
+        # the scored one, through the model-agnostic route (its trees mix all outputs).
+        model = _ScoredColumn(fitted) if run.auxiliary() else fitted.predictor
         explanation = explain_model(
-            fitted.predictor,
+            model,
             fitted.X_test,
             background=fitted.X_train,
             method=spec.method,

@@ -75,6 +75,14 @@ class BasePredictor(RegressorMixin, BaseEstimator):
     inputs: ClassVar[str] = "any numeric features"
     #: One line saying what it is.
     summary: ClassVar[str] = ""
+    #: Whether it learns a 2-D target (several columns at once) and predicts one: what
+    #: ``auxiliary_targets`` in a suite needs.
+    multi_output: ClassVar[bool] = False
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = self.multi_output
+        return tags
 
     def _build_model(self, seed: int, n_samples: int, n_features: int) -> Any:
         raise NotImplementedError
@@ -88,7 +96,9 @@ class BasePredictor(RegressorMixin, BaseEstimator):
         """
         if getattr(self, "_parameter_constraints", None):
             self._validate_params()
-        X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
+        X, y = validate_data(
+            self, X, y, dtype=np.float64, y_numeric=True, multi_output=self.multi_output
+        )
         seed = seed_from(self.random_state)
         self.model_ = self._build_model(seed, X.shape[0], X.shape[1])
         with blas_threads(self):
@@ -96,9 +106,10 @@ class BasePredictor(RegressorMixin, BaseEstimator):
         return self
 
     def predict(self, X: Any) -> np.ndarray:
-        """Predicted target for each row of ``X`` (1-D float array)."""
+        """Predicted target for each row of ``X`` (1-D float array; one column per target for a
+        multi-output predictor fitted on a 2-D target)."""
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
         with blas_threads(self):
-            prediction = self.model_.predict(X)
-        return np.asarray(prediction, dtype=np.float64).reshape(-1)
+            prediction = np.asarray(self.model_.predict(X), dtype=np.float64)
+        return prediction if prediction.ndim == 2 else prediction.reshape(-1)

@@ -42,6 +42,7 @@ class RandomForestPredictor(BasePredictor):
 
     library = "scikit-learn"
     summary = "random forest regressor"
+    multi_output = True  # one forest for several targets (auxiliary targets in a suite)
 
     _parameter_constraints: ClassVar[dict] = {
         **COMMON_CONSTRAINTS,
