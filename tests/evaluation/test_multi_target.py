@@ -57,9 +57,7 @@ def test_each_target_is_its_own_condition_and_plain_ids_do_not_change(tmp_path):
     assert plain == {r.run_id for r in single if not r.auxiliary()}
     assert "auxiliary_targets" not in single[0].settings()
     # the auxiliary column is identity: same settings without it is another run
-    twin = {
-        (r.target, r.seed): r.run_id for r in runs if r.auxiliary() and r.target == "pgd_eps1"
-    }
+    twin = {(r.target, r.seed): r.run_id for r in runs if r.auxiliary() and r.target == "pgd_eps1"}
     assert not set(twin.values()) & plain
 
 
@@ -89,25 +87,33 @@ def test_a_multi_target_suite_runs_resumes_and_scores_the_joint_model(tmp_path):
     stored = frame.set_index("run_id").loc[spec.run_id]
     assert stored["kendall_tau"] == pytest.approx(expected, abs=1e-12)
     assert stored["auxiliary_targets"] == '["val_accuracy"]'
-    plain = next(
-        r
-        for r in runs
-        if not r.auxiliary() and r.target == "pgd_eps1" and r.seed == 1
-    )
+    plain = next(r for r in runs if not r.auxiliary() and r.target == "pgd_eps1" and r.seed == 1)
     assert frame.set_index("run_id").loc[plain.run_id, "kendall_tau"] != pytest.approx(expected)
 
 
 @pytest.mark.parametrize(
     ("edit", "key", "words"),
     [
-        (('auxiliary_targets = ["val_accuracy"]', 'auxiliary_targets = ["nope"]'),
-         "predictors[1].auxiliary_targets", "no target 'nope'"),
-        (('name = "rf"\nlabel', 'name = "lgbm"\nlabel'),
-         "predictors[1].auxiliary_targets", "cannot learn several targets"),
-        (('["val_accuracy", "pgd_eps1", "fgsm_eps1"]', '["pgd_eps1", "pgd_eps1"]'),
-         "target", "listed twice"),
-        (('["val_accuracy", "pgd_eps1", "fgsm_eps1"]', '["pgd_eps1", "fgsm_eps255"]'),
-         "target", "flagged"),
+        (
+            ('auxiliary_targets = ["val_accuracy"]', 'auxiliary_targets = ["nope"]'),
+            "predictors[1].auxiliary_targets",
+            "no target 'nope'",
+        ),
+        (
+            ('name = "rf"\nlabel', 'name = "lgbm"\nlabel'),
+            "predictors[1].auxiliary_targets",
+            "cannot learn several targets",
+        ),
+        (
+            ('["val_accuracy", "pgd_eps1", "fgsm_eps1"]', '["pgd_eps1", "pgd_eps1"]'),
+            "target",
+            "listed twice",
+        ),
+        (
+            ('["val_accuracy", "pgd_eps1", "fgsm_eps1"]', '["pgd_eps1", "fgsm_eps255"]'),
+            "target",
+            "flagged",
+        ),
     ],
 )
 def test_bad_targets_are_named_before_any_run(tmp_path, edit, key, words):
