@@ -4,6 +4,7 @@ Sections, each left out (with a sentence saying why) when its tables are empty:
 
 1. ranking quality (Kendall τ, Spearman ρ) against the training-set size, per task;
 2. predictors × feature sets, one heatmap panel per training size, per task;
+   with several targets on a task (e.g. clean and adversarial accuracy): targets × predictors;
 3. SHAP: per task, which features and families the explained predictors rely on;
 4. across tasks: the features × tasks table of SHAP ranks (GRAF-paper style);
 5. search trajectories, when a search store is given;
@@ -203,6 +204,100 @@ def _accuracy_sections(data: ReportData, draw: _Figures) -> list[Section]:
             table(best_table),
         )
     return [curves, grid]
+
+
+def target_label(target: str) -> str:
+    """``"pgd_eps1"`` → ``"PGD ε=1"``; other columns keep their name (clean = validation acc.)."""
+    head, sep, eps = str(target).partition("_eps")
+    if not sep:
+        return "clean" if target == "val_accuracy" else str(target)
+    return f"{head.replace('_', '-').upper()} ε={eps}"
+
+
+def _target_section(data: ReportData, draw: _Figures) -> Section | None:
+    """Targets (columns) × predictor·feature set (rows), per task with several targets."""
+    from predbench.evaluation.metrics import aggregate
+
+    ok = data.ok_results
+    if ok.empty or "target" not in ok.columns:
+        return None
+    several = ok.groupby("task")["target"].nunique()
+    several = several[several > 1]
+    if several.empty:
+        return None
+    section = Section(
+        "Targets × predictors",
+        "Tasks scored on several targets (clean accuracy next to, e.g., accuracy under "
+        "adversarial attack): how well each predictor and encoding ranks the architectures on "
+        "each target, side by side. Each target is its own condition; nothing is averaged "
+        "across targets.",
+    )
+    for task in several.index:
+        runs = ok[ok["task"] == task]
+        targets = list(dict.fromkeys(runs["target"]))
+        if "val_accuracy" in targets:  # clean accuracy first, as the reference column
+            targets.remove("val_accuracy")
+            targets.insert(0, "val_accuracy")
+        cell = aggregate(runs, "kendall_tau", by=["target", "features", "predictor", "train_size"])
+        cell = cell.assign(
+            row=cell["predictor"].astype(str) + " · " + cell["features"].astype(str),
+            column=cell["target"].map(target_label),
+            order=cell["target"].map(targets.index),
+        ).sort_values(["order", "row"], kind="stable")
+        shown = pd.DataFrame(
+            {
+                "predictor": cell["row"],
+                "features": cell["column"],
+                **{k: cell[k] for k in ("train_size", "mean", "ci_low", "ci_high", "n")},
+            }
+        )
+        fig = figs.predictor_feature_heatmap(shown, title=f"{task}: mean Kendall τ per target")
+        largest = int(cell["train_size"].max())
+        at = cell[cell["train_size"] == largest]
+        best = at.loc[at.groupby("target")["mean"].idxmax()].sort_values("order")
+        best_table = pd.DataFrame(
+            {
+                "target": [f"{target_label(t)} ({t})" for t in best["target"]],
+                "best predictor · features": best["row"],
+                "mean τ": best["mean"],
+                "95 % interval": [
+                    f"{lo:.3f} – {hi:.3f}" if np.isfinite(lo) else ""
+                    for lo, hi in zip(best["ci_low"], best["ci_high"], strict=True)
+                ],
+                "seeds": best["n"].astype(int),
+            }
+        )
+        section.group(
+            task,
+            draw(
+                fig,
+                cell[
+                    [
+                        "target",
+                        "features",
+                        "predictor",
+                        "train_size",
+                        "mean",
+                        "ci_low",
+                        "ci_high",
+                        "n",
+                    ]
+                ],
+                section="targets",
+                task=task,
+                what="tau-by-target",
+                alt=f"Heatmaps of mean Kendall tau, predictors by targets, on {task}",
+                how_to_read="One panel per training-set size. Columns are the targets (clean = "
+                "validation accuracy; ATTACK ε=e = accuracy under that attack at L∞ radius "
+                "e/255), rows a predictor with a feature set. A cell is the mean Kendall τ over "
+                "its seeds, ± half the 95 % interval. Darker = higher τ. Read down a column to "
+                "find the best predictor for a target, along a row to see how much harder a "
+                "predictor finds robustness than clean accuracy.",
+            ),
+            f"<p>Best predictor per target at {largest:,} training architectures:</p>",
+            table(best_table),
+        )
+    return section
 
 
 def _seed_text(low: int, high: int) -> str:
@@ -699,8 +794,10 @@ def build_report(
     numbers it draws, under the stable name shown in its caption (:mod:`._export`).
     """
     draw = _Figures(FigureExport(None if figures_dir is None else Path(figures_dir)))
+    targets = _target_section(data, draw)
     sections = [
         *_accuracy_sections(data, draw),
+        *([targets] if targets is not None else []),
         _shap_section(data, draw),
         _rank_section(data, draw),
         _search_section(data, draw),

@@ -137,3 +137,25 @@ def test_the_shipped_robustness_suite_validates():
     assert suite.seeds_role == "reporting"
     assert {r.target for r in runs} == set(suite.targets)
     assert np.all([r.pool == "valid" for r in runs])
+
+
+def test_the_report_puts_targets_side_by_side(tmp_path):
+    from predbench.report import build_report, load_report_data
+
+    _, runs = load_suite(write_suite(tmp_path, ROBUST.replace("seeds = [0, 1]", "seeds = [0]")))
+    store = ResultsStore(tmp_path / "r.duckdb")
+    assert run_suite(runs, store, suite="robust-tiny").ok == len(runs)
+    figures = tmp_path / "figures"
+    html = build_report(load_report_data(store.path, suites=["robust-tiny"]), figures_dir=figures)
+    assert "Targets × predictors" in html
+    assert "Best predictor per target" in html
+    for label in ("clean", "PGD ε=1", "FGSM ε=1"):
+        assert label in html
+    data = [p for p in figures.glob("*.csv") if "targets" in p.name]
+    assert len(data) == 1
+    import pandas as pd
+
+    cells = pd.read_csv(data[0])
+    # one cell per (target, predictor, features, train size); rf+clean skips clean accuracy
+    assert len(cells) == 5
+    assert set(cells["target"]) == {"val_accuracy", "pgd_eps1", "fgsm_eps1"}
