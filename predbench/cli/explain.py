@@ -53,7 +53,11 @@ def register(app: typer.Typer) -> None:
         seed: int | None = typer.Option(
             None, "--seed", min=0, help="Seed of the split and the predictor (suite: its first)."
         ),
-        target: str = typer.Option("val_accuracy", "--target", help="Target column (no suite)."),
+        target: list[str] | None = typer.Option(
+            None,
+            "--target",
+            help="Target column (repeatable; default val_accuracy). With --suite: keep these.",
+        ),
         pool: str = typer.Option(
             "valid",
             "--pool",
@@ -151,11 +155,13 @@ def _select_runs(
     predictors: list[str] | None,
     train_size: int | None,
     seed: int | None,
-    target: str,
+    target: list[str] | None,
     pool: str,
 ) -> tuple[list, str]:
     from dataclasses import replace
 
+    if isinstance(target, str):
+        target = [target]
     from predbench.evaluation import SuiteError, expand, load_suite, parse_suite, validate_suite
 
     if suite_file is not None:
@@ -175,13 +181,14 @@ def _select_runs(
             if r.train_size == listed
             and r.seed in seeds
             and (not tasks or r.task in tasks)
+            and (not target or r.target in target)
             and (not features or r.features in features)
             and (not predictors or r.predictor in predictors or r.predictor_name in predictors)
         ]
         if not chosen:
             raise typer.BadParameter(
                 f"no run of suite {suite.name!r} matches the options (seeds {list(suite.seeds)}, "
-                f"tasks {list(suite.tasks)}, feature sets "
+                f"tasks {list(suite.tasks)}, targets {list(suite.targets)}, feature sets "
                 f"{[f.spec for f in suite.all_feature_sets()]}, predictors "
                 f"{[p.label for p in suite.predictors]})",
                 param_hint="--suite",
@@ -205,7 +212,7 @@ def _select_runs(
     data = {
         "name": ADHOC_SUITE,
         "tasks": list(tasks or []),
-        "target": target,
+        "target": list(target or ["val_accuracy"]),
         "features": list(features or []),
         "predictors": list(predictors or []),
         "train_sizes": [train_size],
@@ -265,8 +272,9 @@ def _show_and_export(store, ids: list[str], top: int, output: Path | None, conso
     out = Console()
     for run in runs.itertuples(index=False):
         rows = importance[importance["explain_id"] == run.explain_id].head(top)
+        shown = run.task if run.target == "val_accuracy" else f"{run.task} · {run.target}"
         title = (
-            f"{run.task} · {run.features} · {run.predictor} · n={run.train_size} · seed "
+            f"{shown} · {run.features} · {run.predictor} · n={run.train_size} · seed "
             f"{run.seed} — τ = {run.kendall_tau:.3f}, {run.method} SHAP on {run.n_rows:,} test archs"
         )
         table = Table(title=escape(title), title_justify="left")
@@ -281,7 +289,13 @@ def _show_and_export(store, ids: list[str], top: int, output: Path | None, conso
         out.print(table)
     if output is None:
         return
-    keys = ("task", "features", "predictor", "train_size")
+    # Columns of the cross tables: a task, or "task · target" for targets other than accuracy.
+    label = runs.set_index("explain_id").apply(
+        lambda r: r["task"] if r["target"] == "val_accuracy" else f"{r['task']} · {r['target']}",
+        axis=1,
+    )
+    importance = importance.assign(label=importance["explain_id"].map(label))
+    keys = ("label", "features", "predictor", "train_size")
     averaged = aggregate_importance(importance, by=keys)
     write_frame(runs, output / "explain_runs.csv")
     write_frame(importance, output / "importance.csv")
@@ -291,10 +305,10 @@ def _show_and_export(store, ids: list[str], top: int, output: Path | None, conso
     for (feat, pred, size), group in averaged.groupby(
         ["features", "predictor", "train_size"], sort=False
     ):
-        if group["task"].nunique() < 2:
-            continue  # a rank table across tasks needs two tasks
+        if group["label"].nunique() < 2:
+            continue  # a rank table across tasks (or targets) needs two of them
         stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{feat}_{pred}_n{size}").strip("-")
-        write_frame(rank_table(group, by="task").reset_index(), output / f"ranks_{stem}.csv")
-        write_frame(family_table(group, by="task").reset_index(), output / f"families_{stem}.csv")
+        write_frame(rank_table(group, by="label").reset_index(), output / f"ranks_{stem}.csv")
+        write_frame(family_table(group, by="label").reset_index(), output / f"families_{stem}.csv")
         written.append(f"ranks_{stem}.csv, families_{stem}.csv")
     console.print(f"wrote {', '.join(written)} to {output}")

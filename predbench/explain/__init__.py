@@ -23,6 +23,7 @@ from predbench.explain._importance import (
     family_of,
     family_table,
     feature_importance,
+    rank_contrast,
     rank_table,
 )
 from predbench.explain._runs import ExplainSpec, explain_run
@@ -51,6 +52,7 @@ __all__ = [
     "family_of",
     "family_table",
     "feature_importance",
+    "rank_contrast",
     "rank_table",
     "values_frame",
 ]

@@ -21,7 +21,7 @@ SHAP value of the family as one player: SHAP values of a group add up), averaged
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -170,6 +170,40 @@ def rank_table(
     table = table.iloc[order]
     table.index.name = "feature"
     return table
+
+
+def rank_contrast(ranks: pd.DataFrame, reference: str, others: Sequence[str]) -> pd.DataFrame:
+    """Which features rank higher on ``others`` than on ``reference`` (and the reverse).
+
+    Built for "what predicts robustness but not accuracy": ``ranks`` is a :func:`rank_table`,
+    ``reference`` its clean-accuracy column and ``others`` the robustness columns. A feature's
+    ``shift`` is its rank on ``reference`` minus its mean rank on ``others``: positive = more
+    important for the other targets than for the reference (rank 1 is the most important).
+    A feature missing from a column counts as that column's last rank, as in the rank table.
+
+    Returns
+    -------
+    DataFrame
+        Index ``feature``; ``family``, ``reference_rank``, ``others_rank`` (mean), ``shift``;
+        sorted by ``shift`` descending.
+    """
+    missing = [c for c in (reference, *others) if c not in ranks.columns]
+    if missing or not others:
+        raise KeyError(f"rank table lacks columns {missing or 'for the other targets'}")
+    columns = [reference, *others]
+    worst = ranks[columns].max()
+    filled = ranks[columns].fillna(worst)
+    out = pd.DataFrame(
+        {
+            "family": ranks["family"] if "family" in ranks else [family_of(f) for f in ranks.index],
+            "reference_rank": filled[reference],
+            "others_rank": filled[list(others)].mean(axis=1),
+        },
+        index=ranks.index,
+    )
+    out["shift"] = out["reference_rank"] - out["others_rank"]
+    order = np.lexsort((out.index.to_numpy(), -out["shift"].to_numpy()))
+    return out.iloc[order]
 
 
 def family_table(

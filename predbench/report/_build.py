@@ -4,7 +4,8 @@ Sections, each left out (with a sentence saying why) when its tables are empty:
 
 1. ranking quality (Kendall τ, Spearman ρ) against the training-set size, per task;
 2. predictors × feature sets, one heatmap panel per training size, per task;
-   with several targets on a task (e.g. clean and adversarial accuracy): targets × predictors;
+   with several targets on a task (e.g. clean and adversarial accuracy): targets × predictors
+   (only then: most suites score one target);
 3. SHAP: per task, which features and families the explained predictors rely on;
 4. across tasks: the features × tasks table of SHAP ranks (GRAF-paper style);
 5. search trajectories, when a search store is given;
@@ -536,6 +537,9 @@ def _rank_section(data: ReportData, draw: _Figures) -> Section:
                 f"only. Grey: the feature does not exist on that task. {OPS_NOTE}",
             ),
         )
+        contrast = _clean_vs_other_targets(ranks, tasks)
+        if contrast:
+            section.group(f"{title}: clean accuracy vs the other targets", *contrast)
     if len(groups) > MAX_RANK_HEATMAPS:
         section.add(
             note(
@@ -544,6 +548,44 @@ def _rank_section(data: ReportData, draw: _Figures) -> Section:
             )
         )
     return section
+
+
+#: Rows of the clean-vs-other-targets rank contrast tables.
+TOP_CONTRAST = 8
+
+
+def _clean_vs_other_targets(ranks: pd.DataFrame, labels: list[str]) -> list[str]:
+    """Tables of the features whose SHAP rank moves most between a task's clean accuracy and
+    its other targets (robustness), when both were explained; empty otherwise."""
+    from predbench.explain import rank_contrast
+
+    parts: list[str] = []
+    for clean in labels:
+        others = [x for x in labels if x.startswith(f"{clean} · ")]
+        if not others:
+            continue
+        shift = rank_contrast(ranks, clean, others)
+        shown = shift.assign(
+            reference_rank=shift["reference_rank"].round(1),
+            others_rank=shift["others_rank"].round(1),
+            shift=shift["shift"].round(1),
+        ).rename(
+            columns={
+                "reference_rank": "rank on clean accuracy",
+                "others_rank": "mean rank on the other targets",
+                "shift": "rank gained",
+            }
+        )
+        names = ", ".join(target_label(o.split(" · ", 1)[1]) for o in others)
+        parts += [
+            f"<p>On <b>{esc(clean)}</b>: features that predict the other targets ({esc(names)}) "
+            "much better than clean accuracy (largest rank gain first; rank 1 = most important, "
+            "a feature a target's model lacks counts as its last rank):</p>",
+            table(shown.head(TOP_CONTRAST).reset_index()),
+            "<p>…and those that matter more for clean accuracy:</p>",
+            table(shown.iloc[::-1].head(TOP_CONTRAST // 2).reset_index()),
+        ]
+    return parts
 
 
 def _search_section(data: ReportData, draw: _Figures) -> Section:

@@ -159,3 +159,35 @@ def test_the_report_puts_targets_side_by_side(tmp_path):
     # one cell per (target, predictor, features, train size); rf+clean skips clean accuracy
     assert len(cells) == 5
     assert set(cells["target"]) == {"val_accuracy", "pgd_eps1", "fgsm_eps1"}
+
+
+def test_explain_ranks_features_across_clean_and_robust_targets(tmp_path):
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from predbench.cli import app
+    from predbench.explain import rank_contrast
+    from predbench.report import build_report, load_report_data
+
+    store = tmp_path / "r.duckdb"
+    out = tmp_path / "tables"
+    args = ["explain", "--task", "nb201/cifar10", "--target", "val_accuracy"]
+    args += ["--target", "pgd_eps1", "--target", "fgsm_eps1", "--features", "zcp+graf"]
+    args += ["--predictor", "rf", "--train-size", "64", "--n-explain", "150"]
+    args += ["--store", str(store), "-o", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "nb201/cifar10 · pgd_eps1 · zcp+graf" in result.output
+    ranks = pd.read_csv(next(out.glob("ranks_*.csv"))).set_index("feature")
+    columns = ["nb201/cifar10", "nb201/cifar10 · pgd_eps1", "nb201/cifar10 · fgsm_eps1"]
+    assert set(columns) <= set(ranks.columns)
+    contrast = rank_contrast(ranks, columns[0], columns[1:])
+    # hand check on one feature: its clean rank minus its mean robust rank
+    f = contrast.index[0]
+    expected = ranks.loc[f, columns[0]] - ranks.loc[f, columns[1:]].mean()
+    assert contrast.loc[f, "shift"] == pytest.approx(expected)
+    assert contrast["shift"].is_monotonic_decreasing
+
+    html = build_report(load_report_data(store))
+    assert "clean accuracy vs the other targets" in html
+    assert "rank gained" in html

@@ -24,6 +24,7 @@ EXPECTED_STEMS = {
     *(f"heatmap__{t}__tau" for t in TASKS),
     *(f"shap__{t}__{what}" for t in TASKS for what in ("importance", "beeswarm", "family-shares")),
     "ranks__rf-zcp-graf-n64__shap-ranks",
+    "targets__nb201-cifar10__tau-by-target",
     "search__nb201-cifar10__trajectory",
 }
 
@@ -169,8 +170,9 @@ def test_shap_units_named_per_task(built):
 def test_toc_and_collapsible_task_blocks(built):
     html = built.html
     blocks = re.findall(r'<details class="group" id="([^"]+)" open>', html)
-    # 2 tasks × (curves, heatmaps, SHAP) + 1 rank group + 1 search task
-    assert len(blocks) == 2 * 3 + 1 + 1
+    # 2 tasks × (curves, heatmaps, SHAP) + 1 rank group + 1 search task, + the targets block
+    # and the clean-vs-other-targets rank contrast (nb201/cifar10 is scored on two targets)
+    assert len(blocks) == 2 * 3 + 1 + 1 + 2
     toc = html[html.index('<nav class="toc">') : html.index("</nav>")]
     for anchor in blocks:
         assert f'href="#{anchor}"' in toc

@@ -25,6 +25,7 @@ from predbench.report import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
+#: Sections of every report ("Targets × predictors" joins them when a task has several targets).
 SECTIONS = [
     "Ranking quality vs training-set size",
     "Predictors × feature sets",
@@ -45,7 +46,8 @@ def test_no_external_resources_and_every_image_decodes(html):
     assert offline_problems(html) == []
     images = re.findall(r'<img src="([^"]+)"', html)
     # 2 tasks × (curves + heatmap + bars + beeswarm + family shares) + 1 rank heatmap + 1 search
-    assert len(images) == 2 * 5 + 1 + 1
+    # + 1 targets × predictors heatmap (nb201/cifar10 is scored on two targets)
+    assert len(images) == 2 * 5 + 1 + 1 + 1
     for uri in images:
         mime, data = decode_data_uri(uri)
         assert mime == "image/png"
@@ -55,11 +57,11 @@ def test_no_external_resources_and_every_image_decodes(html):
 
 
 def test_expected_sections_and_content(html):
-    assert sections(html) == SECTIONS
+    assert sections(html) == [*SECTIONS[:2], "Targets × predictors", *SECTIONS[2:]]
     assert "<title>Demo &lt;report&gt;</title>" in html
     assert "nb201/cifar10 · edgegpu_energy" in html  # a non-default target gets its own label
     assert "How to read this." in html
-    assert html.count("How to read this.") == 12
+    assert html.count("How to read this.") == 13
     assert "xgb &lt;b&gt;&amp;&lt;/b&gt;" in html and ODD_LABEL not in html  # labels escaped
     assert "ValueError: something broke" in html  # failed runs listed with their error
     assert "other-suite" not in html and "suites demo" not in html  # suite filter
