@@ -60,7 +60,7 @@ def execute(path: Path, timeout: int) -> None:
     text = nbformat.writes(clean(nb))
     text += "" if text.endswith("\n") else "\n"
     atomic_write_text(path, text)
-    print(f"{path.relative_to(ROOT)}: {len(text.encode()) / 1024:.0f} KiB")
+    print(f"{path.name}: {len(text.encode()) / 1024:.0f} KiB")
 
 
 def main(argv: list[str] | None = None) -> int:
