@@ -346,3 +346,24 @@ def test_unexecuted_cells_and_run_noise_are_refused():
     nb.cells[0].metadata["execution"] = {"iopub.execute_input": "2026-12-03T10:00:00Z"}
     nb.metadata["language_info"]["version"] = "3.11.2"
     assert len(run_noise(nb)) == 2
+
+
+def test_importing_the_packages_in_a_kernel_warns_nothing():
+    """What every tutorial's first cell does, in a real kernel with its default warning filters.
+
+    (pooch imports ``tqdm.auto``, which in a kernel without ipywidgets warns "IProgress not
+    found" on import unless the data layer keeps it quiet.)
+    """
+    from nbclient import NotebookClient
+
+    nb = _notebook(
+        new_code_cell(
+            "import featurizers, predbench.data, predbench.evaluation, predbench.explain\n"
+            "import predbench.predictors, predbench.report, predbench.search"
+        )
+    )
+    nb.cells[0].execution_count = None
+    # the kernel starts in the project root, so it imports this checkout first
+    resources = {"metadata": {"path": str(ROOT)}}
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources=resources).execute()
+    assert warning_outputs(nb) == []
