@@ -5,6 +5,10 @@ notebook runs, the project root is on ``PYTHONPATH`` (so the tutorials import th
 when it is not installed) and the data layer reads the shared benchmark folder ``../shared/data``
 through ``PREDBENCH_MIRROR`` with a throw-away ``PREDBENCH_CACHE``, as the unit tests do.
 (Notebook items take no fixtures, hence hooks.)
+
+nbmake executes each notebook from scratch and does not write it back: the outputs committed
+with the notebooks come from ``scripts/execute_notebooks.py`` and are checked by
+``tests/notebooks/test_committed_notebooks.py``.
 """
 
 from __future__ import annotations

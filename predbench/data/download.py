@@ -40,13 +40,19 @@ import os
 import re
 import sys
 import time
+import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlparse
 
-import pooch
+with warnings.catch_warnings():
+    # pooch imports tqdm.auto for its own progress bars, which we never use (our downloaders draw
+    # rich bars); in a Jupyter kernel without ipywidgets that import alone warns "IProgress not
+    # found" (TqdmWarning) into every notebook that loads a task.
+    warnings.filterwarnings("ignore", message="IProgress not found")
+    import pooch
 
 from featurizers.io import default_file_mode
 
