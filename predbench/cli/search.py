@@ -20,7 +20,9 @@ SUMMARY_NOTE = (
     "seeds: runs of the strategy; domain: the archs searched (name and size); "
     "queries_to_top1%: median queries until an arch of the domain's best 1 % was found (a run "
     "that never found one counts as budget + 1); reached: runs that found one; best@N / test@N / "
-    "hv@N: median best value, its test accuracy and hypervolume after N queries."
+    "hv@N: median best value, its test accuracy and hypervolume after N queries; hv_reference: "
+    "the hypervolume's reference point (nadir of the whole table), the hypervolume being divided "
+    "by that of every arch of the table."
 )
 
 
