@@ -182,10 +182,10 @@ def hypervolume_reference(task: Any, objectives: Sequence[Objective]) -> dict[st
         return {}
     _, reference, _, total = domain_front(task, objectives)
     return {
-        "reference": {
-            o.name: {"value": float(v), "direction": "max" if o.maximize else "min"}
+        "reference": [
+            {"objective": o.name, "value": float(v), "direction": "max" if o.maximize else "min"}
             for o, v in zip(objectives, reference, strict=True)
-        },
+        ],
         "rule": "nadir of the whole table; hypervolume divided by that of every arch of the table",
         "table_hypervolume": float(total),
     }
@@ -196,8 +196,8 @@ def describe_reference(reference: dict[str, Any]) -> str:
     if not reference:
         return ""
     return ", ".join(
-        f"{name}={item['value']:.4g} ({item['direction']})"
-        for name, item in reference["reference"].items()
+        f"{item['objective']}={item['value']:.4g} ({item['direction']})"
+        for item in reference["reference"]
     )
 
 

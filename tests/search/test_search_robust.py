@@ -1,0 +1,180 @@
+"""Accuracy vs adversarial robustness (vs latency) searches on the real NB201 CIFAR-10 table: a
+small three-objective suite end to end (every multi-objective strategy, the stated hypervolume
+reference in store and summary, resuming), ``seeds_role`` of search suites, and the shipped
+robustness suites."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from predbench.runs.suitefile import SuiteError
+from predbench.search import hypervolume
+from predbench.search._store import SearchStore
+from predbench.search._suite import SearchSuite, run_suite, summarize
+
+ROOT = Path(__file__).resolve().parents[2]
+OBJECTIVES = "val_accuracy,pgd_eps1,edgegpu_latency"
+
+SUITE = f"""
+name = "robust3"
+tasks = ["nb201/cifar10"]
+budget = 30
+seeds = [2000, 2001]
+seeds_role = "reporting"
+objectives = "{OBJECTIVES}"
+
+[[strategies]]
+name = "random"
+
+[[strategies]]
+name = "nsga2"
+params = {{ population_size = 8 }}
+
+[[strategies]]
+label = "parego[rf/path]"
+name = "parego"
+predictor = "rf"
+predictor_params = {{ n_estimators = 10 }}
+features = "path"
+n_members = 1
+uncertainty = "none"
+params = {{ n_init = 10, batch_size = 10, n_candidates = 60, n_random_candidates = 30 }}
+"""
+
+
+@pytest.fixture(scope="module")
+def robust3(tmp_path_factory):
+    """The small three-objective suite, run once into a fresh store."""
+    folder = tmp_path_factory.mktemp("robust3")
+    path = folder / "robust3.toml"
+    path.write_text(SUITE)
+    suite = SearchSuite.load(path)
+    store = SearchStore(folder / "r.duckdb")
+    counts = run_suite(suite.runs(), store, progress=False)
+    assert (counts.done, counts.total, counts.failed) == (6, 6, [])
+    return suite, store
+
+
+def test_three_objective_suite_runs_end_to_end(robust3, nb201_cifar10):
+    suite, store = robust3
+    assert run_suite(suite.runs(), store, progress=False).skipped == 6
+
+    targets = nb201_cifar10.targets
+    # The reference is the nadir of the whole table, stated with every run.
+    nadir = [targets["val_accuracy"].min(), targets["pgd_eps1"].min()]
+    nadir.append(targets["edgegpu_latency"].max())
+    runs = store.runs()
+    for text in runs["hv_reference"]:
+        stated = json.loads(text)
+        assert [v["objective"] for v in stated["reference"]] == OBJECTIVES.split(",")
+        assert [v["value"] for v in stated["reference"]] == nadir
+        assert [v["direction"] for v in stated["reference"]] == ["max", "max", "min"]
+
+    # Every query's hypervolume, recomputed from the trajectory's own points against that
+    # reference, divided by the hypervolume of all 15,625 cells.
+    total = json.loads(runs["hv_reference"].iloc[0])["table_hypervolume"]
+    table = targets[OBJECTIVES.split(",")].to_numpy()
+    assert total == pytest.approx(hypervolume(table, nadir, [True, True, False]))
+    traj = store.trajectories()
+    assert set(traj["strategy"]) == {"random", "nsga2", "parego[rf/path]"}
+    for _, run in traj.groupby("run_id"):
+        points = np.array(run["objective_values"].tolist())
+        # The oracle answered the table's own values.
+        np.testing.assert_array_equal(points, table[targets.index.get_indexer(run["arch"])])
+        for q in (10, 30):
+            expected = hypervolume(points[:q], nadir, [True, True, False]) / total
+            assert run["hypervolume"].iloc[q - 1] == pytest.approx(expected, rel=1e-12)
+        assert 0 < run["hypervolume"].iloc[-1] < 1
+        assert (np.diff(run["hypervolume"].to_numpy()) >= 0).all()
+
+    summary = summarize(traj, runs, checkpoints=(10, 30))
+    assert {"hv@10", "hv@30", "hv_reference"} <= set(summary.columns)
+    assert summary["hv_reference"].str.contains("pgd_eps1=9.6 (max)", regex=False).all()
+    assert summary["hv_reference"].str.contains("edgegpu_latency=11.69 (min)", regex=False).all()
+
+
+def test_report_draws_three_objective_hypervolume_and_states_the_reference(robust3, tmp_path):
+    from predbench.report._build import build_report
+    from predbench.report._data import ReportData
+
+    _, store = robust3
+    data = ReportData(search_runs=store.runs(), trajectories=store.trajectories())
+    html = build_report(data, figures_dir=tmp_path)
+    assert "the hypervolume of the Pareto front found so far (exact)" in html
+    assert (
+        "val_accuracy=10 (max), pgd_eps1=9.6 (max), edgegpu_latency=11.69 (min)" in html
+    ), "the report must state the reference point"
+    csv = pd.read_csv(tmp_path / "search__nb201-cifar10__trajectory.csv")
+    traj = store.trajectories()
+    at30 = traj[(traj["query"] == 30) & (traj["strategy"] == "nsga2")]["hypervolume"]
+    row = csv[(csv["strategy"] == "nsga2") & (csv["query"] == 30)].iloc[0]
+    assert row["mean"] == pytest.approx(at30.mean())
+
+
+def test_parego_uses_every_objective(nb201_cifar10):
+    """With three objectives ParEGO fits one surrogate per objective and its picks differ from
+    those it makes when latency is dropped."""
+    from predbench.search import ParEGO, PredictorSurrogate, TabularOracle, run_search
+
+    def run(objectives):
+        from sklearn.ensemble import RandomForestRegressor
+
+        from featurizers.onehot import OneHot
+
+        enc = OneHot("nb201").fit()
+        surrogate = PredictorSurrogate(
+            RandomForestRegressor(n_estimators=10), lambda a: enc.transform(list(a)), n_members=1
+        )
+        strategy = ParEGO(surrogate, n_candidates=60, n_random_candidates=30, random_state=0)
+        trajectory = run_search(strategy, TabularOracle(nb201_cifar10, objectives), 30)
+        return strategy, trajectory
+
+    three, traj3 = run(OBJECTIVES)
+    two, traj2 = run("val_accuracy,pgd_eps1")
+    assert len(three.surrogates_) == 3 and len(two.surrogates_) == 2
+    assert list(traj3["arch"][:10]) == list(traj2["arch"][:10])  # same random start
+    assert list(traj3["arch"][10:]) != list(traj2["arch"][10:])
+    assert {"value_val_accuracy", "value_pgd_eps1", "value_edgegpu_latency"} <= set(traj3.columns)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ('seeds = [1003, 2000]\nseeds_role = "reporting"', "disjoint from the tuning seeds"),
+        ('seeds = 2\nseeds_role = "final"', "expected one of ['tuning', 'reporting']"),
+    ],
+)
+def test_search_suites_check_seeds_role(extra, message):
+    text = f'tasks = ["nb201/cifar10"]\n{extra}\n[[strategies]]\nname = "random"\n'
+    import tomllib
+
+    with pytest.raises(SuiteError, match="seeds") as err:
+        SearchSuite.from_mapping(tomllib.loads(text), "x.toml")
+    assert message in str(err.value)
+    tuning = SearchSuite.from_mapping(
+        tomllib.loads(text.replace("reporting", "tuning").replace('"final"', '"tuning"')), "x.toml"
+    )
+    assert tuning.seeds_role == "tuning"
+
+
+@pytest.mark.parametrize(
+    ("name", "objectives"),
+    [
+        ("search_nb201_robust", "val_accuracy,pgd_eps1"),
+        ("search_nb201_robust_hw", OBJECTIVES),
+    ],
+)
+def test_shipped_robustness_suites(name, objectives):
+    suite = SearchSuite.load(ROOT / "suites" / f"{name}.toml")
+    assert suite.objectives == objectives and suite.budget == 150
+    assert suite.seeds_role == "reporting" and len(suite.seeds) >= 10
+    assert not set(suite.seeds) & set(range(1000, 1010))
+    names = pd.Series([s.name for s in suite.strategies])
+    assert {"random", "nsga2", "parego"} <= set(names)
+    # The file states its reference point.
+    assert "nadir of the whole table" in (ROOT / "suites" / f"{name}.toml").read_text()
