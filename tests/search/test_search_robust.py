@@ -106,9 +106,9 @@ def test_report_draws_three_objective_hypervolume_and_states_the_reference(robus
     data = ReportData(search_runs=store.runs(), trajectories=store.trajectories())
     html = build_report(data, figures_dir=tmp_path)
     assert "the hypervolume of the Pareto front found so far (exact)" in html
-    assert (
-        "val_accuracy=10 (max), pgd_eps1=9.6 (max), edgegpu_latency=11.69 (min)" in html
-    ), "the report must state the reference point"
+    assert "val_accuracy=10 (max), pgd_eps1=9.6 (max), edgegpu_latency=11.69 (min)" in html, (
+        "the report must state the reference point"
+    )
     csv = pd.read_csv(tmp_path / "search__nb201-cifar10__trajectory.csv")
     traj = store.trajectories()
     at30 = traj[(traj["query"] == 30) & (traj["strategy"] == "nsga2")]["hypervolume"]
