@@ -178,3 +178,53 @@ def test_shipped_robustness_suites(name, objectives):
     assert {"random", "nsga2", "parego"} <= set(names)
     # The file states its reference point.
     assert "nadir of the whole table" in (ROOT / "suites" / f"{name}.toml").read_text()
+
+
+MULTI = {
+    "random": {"name": "random"},
+    "nsga2": {"name": "nsga2", "params": {"population_size": 8}},
+    "parego[xgb/graf]": {
+        "name": "parego",
+        "predictor": "xgb",
+        "predictor_params": {"n_estimators": 20, "max_depth": 3},
+        "features": "graf",
+        "n_members": 1,
+        "uncertainty": "none",
+        "params": {"n_init": 8, "batch_size": 8, "n_candidates": 40, "n_random_candidates": 20},
+    },
+}
+
+
+@pytest.mark.parametrize("objectives", ["val_accuracy,pgd_eps1", OBJECTIVES])
+@pytest.mark.parametrize("name", sorted(MULTI))
+def test_each_multi_objective_strategy_with_two_and_three_objectives(
+    nb201_cifar10, name, objectives
+):
+    from predbench.search import TabularOracle, annotate, run_search
+    from predbench.search._registry import StrategySpec
+
+    strategy = StrategySpec.from_mapping(dict(MULTI[name])).build(nb201_cifar10, 2000)
+    oracle = TabularOracle(nb201_cifar10, objectives)
+    traj = annotate(run_search(strategy, oracle, 32), nb201_cifar10, oracle.objectives)
+    names = objectives.split(",")
+    points = traj[[f"value_{n}" for n in names]].to_numpy()
+    assert len(set(traj["arch"])) == 32
+    np.testing.assert_array_equal(points, nb201_cifar10.targets.loc[traj["arch"], names].to_numpy())
+    maximize = [o.maximize for o in oracle.objectives]
+    assert maximize == [True, True, False][: len(names)]
+    table = nb201_cifar10.targets[names].to_numpy()
+    nadir = np.where(maximize, table.min(axis=0), table.max(axis=0))
+    expected = hypervolume(points, nadir, maximize) / hypervolume(table, nadir, maximize)
+    assert traj["hypervolume"].iloc[-1] == pytest.approx(expected, rel=1e-12)
+
+
+def test_nsga2_order_with_three_objectives_by_hand():
+    from predbench.search._multiobjective import rank_and_crowding_order
+
+    # Larger is better. e (row 0) is dominated by everyone; d (row 1) only by a; a, b, c (rows
+    # 2-4) are mutually non-dominated, each the extreme of one objective, so their crowding is
+    # infinite and their stable order is kept: fronts a b c, then d, then e.
+    scores = np.array(
+        [[0.0, 0.0, 0.0], [2.0, 0.5, 0.5], [3.0, 1.0, 1.0], [1.0, 3.0, 1.0], [1.0, 1.0, 3.0]]
+    )
+    assert list(rank_and_crowding_order(scores)) == [2, 3, 4, 1, 0]
