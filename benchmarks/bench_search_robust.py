@@ -118,9 +118,7 @@ def suite_markdown(name: str) -> str:
         "Paired by seed (strategy − baseline, same seed): median difference of HV [95 % CI] and "
         "seeds where the strategy is ahead.\n"
     )
-    out.append(
-        "| strategy | baseline | " + " | ".join(f"ΔHV@{c}" for c in CHECKPOINTS) + " |"
-    )
+    out.append("| strategy | baseline | " + " | ".join(f"ΔHV@{c}" for c in CHECKPOINTS) + " |")
     out.append("|---|---|" + "---|" * len(CHECKPOINTS))
     for baseline_name in BASELINES:
         baseline = next((s for s in strategies if base_name(s) == baseline_name), None)
