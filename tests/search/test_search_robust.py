@@ -116,6 +116,24 @@ def test_report_draws_three_objective_hypervolume_and_states_the_reference(robus
     assert row["mean"] == pytest.approx(at30.mean())
 
 
+def test_report_keeps_objective_sets_apart(robust3, tmp_path):
+    """Hypervolumes of different objective sets on one task are never drawn on one axis."""
+    from predbench.report._build import build_report
+    from predbench.report._data import ReportData
+
+    _, store = robust3
+    runs, traj = store.runs(), store.trajectories()
+    two = runs["run_id"][runs["strategy"] == "random"]
+    traj = traj.assign(
+        objectives=np.where(traj["run_id"].isin(two), "val_accuracy,pgd_eps1", traj["objectives"])
+    )
+    build_report(ReportData(search_runs=runs, trajectories=traj), figures_dir=tmp_path)
+    csvs = sorted(tmp_path.glob("search__nb201-cifar10__trajectory*.csv"))
+    assert len(csvs) == 2
+    strategies = [set(pd.read_csv(c)["strategy"]) for c in csvs]
+    assert {"random"} in strategies and {"nsga2", "parego[rf/path]"} in strategies
+
+
 def test_parego_uses_every_objective(nb201_cifar10):
     """With three objectives ParEGO fits one surrogate per objective and its picks differ from
     those it makes when latency is dropped."""
