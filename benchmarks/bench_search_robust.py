@@ -76,7 +76,14 @@ def suite_frames(name: str) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     at = traj[traj["query"].isin(CHECKPOINTS)].pivot_table(
         index=["strategy", "seed"], columns="query", values="hypervolume"
     )
-    return at, runs, json.loads(references.pop())
+    reference = json.loads(references.pop())
+    # The extent of what each run found: the best value of every objective within the budget.
+    values = np.array(traj["objective_values"].tolist())
+    for j, item in enumerate(reference["reference"]):
+        column = pd.Series(values[:, j], index=traj.index)
+        group = column.groupby([traj["strategy"], traj["seed"]])
+        at[f"best {item['objective']}"] = group.max() if item["direction"] == "max" else group.min()
+    return at, runs, reference
 
 
 def base_name(label: str) -> str:
@@ -100,8 +107,10 @@ def suite_markdown(name: str) -> str:
         f"{runs['seed'].min()}–{runs['seed'].max()}, budget 150.\n",
         "| strategy | seeds | "
         + " | ".join(f"HV@{c} median [95 % CI]" for c in CHECKPOINTS)
-        + " | 1 − HV@150 | s/run (median) |",
-        "|---|---|" + "---|" * len(CHECKPOINTS) + "---|---|",
+        + " | 1 − HV@150 | "
+        + " | ".join(f"best {item['objective']} @150" for item in reference["reference"])
+        + " | s/run (median) |",
+        "|---|---|" + "---|" * len(CHECKPOINTS) + "---|" * (len(reference["reference"]) + 2),
     ]
     for s in strategies:
         cells = []
@@ -110,8 +119,16 @@ def suite_markdown(name: str) -> str:
             cells.append(f"{m:.4f} [{lo:.4f}, {hi:.4f}]")
         final = float(np.median(at.loc[s, 150]))
         secs = float(runs.loc[runs["strategy"] == s, "seconds"].median())
+        extent = [
+            f"{float(np.median(at.loc[s, 'best ' + item['objective']])):.2f}"
+            for item in reference["reference"]
+        ]
         out.append(
-            f"| {s} | {seeds[s]} | " + " | ".join(cells) + f" | {1 - final:.4f} | {secs:.1f} |"
+            f"| {s} | {seeds[s]} | "
+            + " | ".join(cells)
+            + f" | {1 - final:.4f} | "
+            + " | ".join(extent)
+            + f" | {secs:.1f} |"
         )
     out.append("")
     out.append(
