@@ -498,11 +498,9 @@ def _search_section(data: ReportData, draw: _Figures) -> Section:
             n=curves["gap_n"],
         )
         ylabel = "hypervolume" if multi else f"best {objective} so far"
-        if multi:
-            ylabel = f"hypervolume ({objective.replace(',', ', ')})"
         fig = figs.search_trajectories(
             curves,
-            title=f"{task}: {ylabel}",
+            title=f"{task}: {ylabel}" + (f" ({objective.replace(',', ', ')})" if multi else ""),
             ylabel=ylabel,
             gap=gap,
             gap_label="gap to best found (log)",
