@@ -56,6 +56,7 @@ CREATE TABLE IF NOT EXISTS {RUNS_TABLE} (
     seconds DOUBLE,
     finished_at TIMESTAMP DEFAULT current_timestamp
 );
+-- Added after schema 2 was released: stores written before it gain the (NULL) column.
 ALTER TABLE {RUNS_TABLE} ADD COLUMN IF NOT EXISTS hv_reference VARCHAR;
 CREATE TABLE IF NOT EXISTS {TRAJECTORIES_TABLE} (
     run_id VARCHAR NOT NULL,

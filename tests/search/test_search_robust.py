@@ -6,6 +6,7 @@ robustness suites."""
 from __future__ import annotations
 
 import json
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -169,8 +170,6 @@ def test_parego_uses_every_objective(nb201_cifar10):
 )
 def test_search_suites_check_seeds_role(extra, message):
     text = f'tasks = ["nb201/cifar10"]\n{extra}\n[[strategies]]\nname = "random"\n'
-    import tomllib
-
     with pytest.raises(SuiteError, match="seeds") as err:
         SearchSuite.from_mapping(tomllib.loads(text), "x.toml")
     assert message in str(err.value)
@@ -246,3 +245,27 @@ def test_nsga2_order_with_three_objectives_by_hand():
         [[0.0, 0.0, 0.0], [2.0, 0.5, 0.5], [3.0, 1.0, 1.0], [1.0, 3.0, 1.0], [1.0, 1.0, 3.0]]
     )
     assert list(rank_and_crowding_order(scores)) == [2, 3, 4, 1, 0]
+
+
+def test_a_store_written_before_the_reference_column_gains_it(tmp_path):
+    import duckdb
+    from search_synthetic import load_synthetic
+
+    from predbench.runs.store import Store
+
+    text = 'tasks = ["nb201/synthetic"]\nbudget = 12\nseeds = 2\nobjectives = "{}"\n'
+    text += '[[strategies]]\nname = "random"\n'
+    path = tmp_path / "old.duckdb"
+    one = SearchSuite.from_mapping(
+        tomllib.loads(text.format("val_accuracy,edgegpu_latency")), "s.toml", ["nb201/synthetic"]
+    )
+    runs = one.runs(load_synthetic)
+    run_suite(runs[:1], SearchStore(path), task_loader=load_synthetic, progress=False)
+    with duckdb.connect(str(path)) as con:  # the file as an older predbench left it
+        con.execute("ALTER TABLE search_runs DROP COLUMN hv_reference")
+    Store._ready.clear()  # a new process
+    run_suite(runs, SearchStore(path), task_loader=load_synthetic, progress=False)
+    stored = SearchStore(path).runs().set_index("seed")["hv_reference"]
+    assert stored.isna().sum() == 1  # the run written before the column existed
+    reference = json.loads(stored.dropna().iloc[0])["reference"]
+    assert [r["objective"] for r in reference] == ["val_accuracy", "edgegpu_latency"]
