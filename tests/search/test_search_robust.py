@@ -269,3 +269,16 @@ def test_a_store_written_before_the_reference_column_gains_it(tmp_path):
     assert stored.isna().sum() == 1  # the run written before the column existed
     reference = json.loads(stored.dropna().iloc[0])["reference"]
     assert [r["objective"] for r in reference] == ["val_accuracy", "edgegpu_latency"]
+
+
+def test_cli_states_the_reference_under_the_summary(tmp_path):
+    from typer.testing import CliRunner
+
+    from predbench.cli import app
+
+    args = ["search", "--task", "nb201/cifar10", "--strategy", "nsga2", "--objectives", OBJECTIVES]
+    args += ["--budget", "20", "--seeds", "1", "--store", str(tmp_path / "c.duckdb")]
+    result = CliRunner().invoke(app, [*args, "--no-progress"])
+    assert result.exit_code == 0, result.output
+    expected = "hv_reference (nb201/cifar10): val_accuracy=10 (max), pgd_eps1=9.6 (max), "
+    assert expected + "edgegpu_latency=11.69 (min)" in " ".join(result.output.split())
