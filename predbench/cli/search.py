@@ -20,7 +20,9 @@ SUMMARY_NOTE = (
     "seeds: runs of the strategy; domain: the archs searched (name and size); "
     "queries_to_top1%: median queries until an arch of the domain's best 1 % was found (a run "
     "that never found one counts as budget + 1); reached: runs that found one; best@N / test@N / "
-    "hv@N: median best value, its test accuracy and hypervolume after N queries."
+    "hv@N: median best value, its test accuracy and hypervolume after N queries; hv_reference: "
+    "the point the hypervolume is measured from (nadir of the whole table), the hypervolume being "
+    "divided by that of every arch of the table."
 )
 
 
@@ -217,6 +219,13 @@ def _print_summary(console: Any, summary: Any) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    # The hypervolume reference is one per task and objective set: stated once below the table.
+    references = (
+        summary[["task", "hv_reference"]].dropna().drop_duplicates()
+        if "hv_reference" in summary.columns
+        else summary.iloc[:0]
+    )
+    summary = summary.drop(columns=["hv_reference"], errors="ignore")
     table = Table(title="search summary (medians over seeds)")
     for col in summary.columns:
         table.add_column(str(col), justify="left" if col in ("task", "strategy") else "right")
@@ -224,3 +233,5 @@ def _print_summary(console: Any, summary: Any) -> None:
         # Text, not markup: labels such as "bananas[xgb/path]" must print as written.
         table.add_row(*[Text(f"{v:.2f}" if isinstance(v, float) else str(v)) for v in row.tolist()])
     console.print(table)
+    for _, row in references.iterrows():
+        console.print(Text(f"hv_reference ({row['task']}): {row['hv_reference']}"), highlight=False)

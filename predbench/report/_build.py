@@ -14,6 +14,7 @@ Sections, each left out (with a sentence saying why) when its tables are empty:
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import UTC, datetime
 from importlib import metadata
@@ -604,11 +605,15 @@ def _search_section(data: ReportData, draw: _Figures) -> Section:
                 "pass its store with `--search-store`)."
             )
         )
-    for task in dict.fromkeys(traj["task"]):
-        part = traj[traj["task"] == task]
+    if "objectives" not in traj:
+        traj = traj.assign(objectives="objective")
+    # One figure per task and set of objectives: hypervolumes of different objective sets (or
+    # reference points) are not comparable.
+    for (task, objective), part in traj.groupby(["task", "objectives"], sort=False):
+        several = traj.loc[traj["task"] == task, "objectives"].nunique() > 1
         multi = part["hypervolume"].notna().any() if "hypervolume" in part else False
         column = "hypervolume" if multi else "best_value"
-        objective = str(part["objectives"].iloc[0]) if "objectives" in part else "objective"
+        reference_text = _hv_reference_text(data.search_runs, part["run_id"]) if multi else ""
         direction = figs.search_direction(part, column)
         reference = float(part[column].max() if direction > 0 else part[column].min())
         part = part.assign(_gap=direction * (reference - part[column]))
@@ -632,7 +637,7 @@ def _search_section(data: ReportData, draw: _Figures) -> Section:
         ylabel = "hypervolume" if multi else f"best {objective} so far"
         fig = figs.search_trajectories(
             curves,
-            title=f"{task}: {ylabel}",
+            title=f"{task}: {ylabel}" + (f" ({objective.replace(',', ', ')})" if multi else ""),
             ylabel=ylabel,
             gap=gap,
             gap_label="gap to best found (log)",
@@ -655,13 +660,13 @@ def _search_section(data: ReportData, draw: _Figures) -> Section:
                 row["test accuracy of best (mean)"] = float(group["best_test_accuracy"].mean())
             summary.append(row)
         section.group(
-            task,
+            f"{task} ({objective.replace(',', ', ')})" if several else task,
             draw(
                 fig,
                 curves.drop(columns=["gap_n"]).assign(reference=reference),
                 section="search",
                 task=task,
-                what="trajectory",
+                what=f"trajectory {objective}" if several else "trajectory",
                 alt=f"Search trajectories on {task}",
                 how_to_read="One line per search strategy (colour, line style and marker differ): "
                 "the mean over seeds of the best value found after each evaluated architecture. "
@@ -675,8 +680,12 @@ def _search_section(data: ReportData, draw: _Figures) -> Section:
                 "log axis cannot show an interval that reaches zero); lower is better, and a line "
                 "that stops has reached that value in every seed."
                 + (
-                    " For two objectives the value is the hypervolume of the Pareto front found "
-                    "so far."
+                    " For two or more objectives the value is the hypervolume of the Pareto "
+                    "front found so far (exact), w.r.t. the reference point "
+                    + (reference_text or "stated in the store")
+                    + " — the nadir (worst value of each objective) of the task's whole table — "
+                    "and divided by the hypervolume of every architecture of the table, so 1 is "
+                    "the table's own front."
                     if multi
                     else ""
                 ),
@@ -684,6 +693,16 @@ def _search_section(data: ReportData, draw: _Figures) -> Section:
             table(pd.DataFrame(summary)),
         )
     return section
+
+
+def _hv_reference_text(runs: pd.DataFrame, run_ids: pd.Series) -> str:
+    """The hypervolume reference point stated with these runs in the store (``""``: none)."""
+    from predbench.search._run import describe_reference
+
+    if runs.empty or "hv_reference" not in runs:
+        return ""
+    stated = runs.loc[runs["run_id"].isin(set(run_ids)), "hv_reference"].dropna().unique()
+    return "; ".join(describe_reference(json.loads(text)) for text in stated)
 
 
 def _settings_section(data: ReportData) -> Section:

@@ -565,11 +565,13 @@ def search_trajectories(
         )
         axes[0].set_ylim(lo, hi)
     handles, labels = axes[0].get_legend_handles_labels()
+    # Up to three columns, fewer when long labels would not fit the figure's width.
+    longest = max((len(label) for label in labels), default=1)
     fig.legend(
         handles,
         labels,
         loc="outside lower center",
-        ncols=min(3, len(labels)),
+        ncols=max(1, min(3, len(labels), 80 // longest)),
         title="strategy (seeds)",
         frameon=False,
     )

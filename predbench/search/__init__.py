@@ -11,7 +11,8 @@ The pieces, each small:
 * surrogates (:class:`PredictorSurrogate`, :class:`ProxySurrogate`) plug any zoo predictor or a
   recorded zero-cost score into the predictor-guided strategies;
 * :func:`run_search` drives a strategy, :func:`annotate` adds post-search columns;
-* :func:`pareto_front`, :func:`non_dominated_sort`, :func:`hypervolume_2d` for two objectives;
+* :func:`pareto_front`, :func:`non_dominated_sort`, :func:`hypervolume` (any number of
+  objectives; :func:`hypervolume_2d` for two);
 * :func:`save_predictor` / :func:`load_predictor` keep fitted predictors as skops files;
 * :class:`SearchSuite` (TOML), :func:`run_suite` and :class:`SearchStore` (DuckDB) run grids of
   (task, strategy, seed) searches resumably — what ``predbench search`` does.
@@ -27,6 +28,7 @@ from predbench.search._local import LocalSearch
 from predbench.search._multiobjective import NSGA2, ParEGO
 from predbench.search._oracle import BudgetExhausted, Objective, TabularOracle, parse_objectives
 from predbench.search._pareto import (
+    hypervolume,
     hypervolume_2d,
     hypervolume_trajectory,
     nadir,
@@ -83,6 +85,7 @@ __all__ = [
     "UntrustedTypesError",
     "acquire",
     "annotate",
+    "hypervolume",
     "hypervolume_2d",
     "hypervolume_trajectory",
     "load_predictor",

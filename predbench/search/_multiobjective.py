@@ -1,4 +1,5 @@
-"""Multi-objective strategies: accuracy against a hardware cost (HW-NAS-Bench latency / energy).
+"""Multi-objective strategies: accuracy against a hardware cost (HW-NAS-Bench latency / energy),
+adversarial robustness, or both — any number of objectives.
 
 :class:`NSGA2`
     Deb et al. 2002 on top of the GA of :mod:`._genetic`: parents by binary tournament on
@@ -8,8 +9,9 @@
     Predictor-guided random scalarization (ParEGO, Knowles 2006, with any zoo predictor): each
     round fits one surrogate per objective, proposes mutants of the current Pareto set plus random
     archs, and fills the batch one arch at a time, each maximizing the augmented Chebyshev
-    scalarization of the predicted (observed-range-normalized) scores under a fresh uniform weight
-    vector, so one batch covers different trade-offs.
+    scalarization of the predicted (observed-range-normalized) scores under a fresh weight vector
+    drawn uniformly from the simplex (one weight per objective), so one batch covers different
+    trade-offs.
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ connections, schema version and suite membership:
     One row per finished run: ``run_id`` (hash of its settings), ``condition_id`` (the settings
     without the seed: the runs a summary may pool), task, strategy label, seed, budget,
     objectives, the settings as JSON, versions, timings, and the run's summary (final best value,
-    hypervolume).
+    hypervolume, and ``hv_reference``: the reference point and normalizer of that hypervolume as
+    JSON, see :func:`~predbench.search._run.hypervolume_reference`).
 ``search_trajectories``
     One row per query of a run (see :mod:`._run` for the columns), keyed by ``(run_id, query)``.
 
@@ -55,6 +56,8 @@ CREATE TABLE IF NOT EXISTS {RUNS_TABLE} (
     seconds DOUBLE,
     finished_at TIMESTAMP DEFAULT current_timestamp
 );
+-- Added after schema 2 was released: stores written before it gain the (NULL) column.
+ALTER TABLE {RUNS_TABLE} ADD COLUMN IF NOT EXISTS hv_reference VARCHAR;
 CREATE TABLE IF NOT EXISTS {TRAJECTORIES_TABLE} (
     run_id VARCHAR NOT NULL,
     query INTEGER NOT NULL,
@@ -177,6 +180,9 @@ class SearchStore(Store):
             "final_best_value": float(rows["best_value"].iloc[-1]) if len(rows) else None,
             "final_hypervolume": None if pd.isna(final_hv) else float(final_hv),
             "seconds": run.get("seconds"),
+            "hv_reference": json.dumps(run["hv_reference"], sort_keys=True)
+            if run.get("hv_reference")
+            else None,
         }
         with self.connect() as con, transaction(con):
             con.execute(f"DELETE FROM {TRAJECTORIES_TABLE} WHERE run_id = ?", [run["run_id"]])

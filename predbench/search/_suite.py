@@ -8,6 +8,7 @@ entry, ``name`` = registry name, ``label`` = display name)::
     tasks = ["nb201/cifar10"]
     budget = 100
     seeds = 5                      # 0..4; or [0, 7, 11]; or {start = 1000, count = 30}
+    seeds_role = "reporting"       # optional: "tuning" | "reporting" (disjoint from 1000..1009)
     objectives = "val_accuracy"    # or "val_accuracy,edgegpu_latency"
     domain = "all"                 # "all" | "valid" | "proxies"
     store = "results/predbench.duckdb"
@@ -63,6 +64,8 @@ from predbench.search._oracle import TabularOracle, parse_objectives
 from predbench.search._registry import STRATEGIES, StrategySpec, run_id
 from predbench.search._run import (
     annotate,
+    describe_reference,
+    hypervolume_reference,
     queries_to_reach,
     run_search,
     top_fraction_threshold,
@@ -76,6 +79,7 @@ SUITE_KEYS: tuple[str, ...] = (
     "tasks",
     "budget",
     "seeds",
+    "seeds_role",
     "objectives",
     "domain",
     "store",
@@ -154,6 +158,8 @@ class SearchSuite:
     objectives: str = "val_accuracy"
     domain: str = "all"
     store: str | None = None
+    #: ``"reporting"`` seeds are checked disjoint from the tuning seeds; ``None``: not declared.
+    seeds_role: str | None = None
     source: str | None = field(default=None, compare=False)
     #: Own-file task key → its source (see :func:`predbench.runs.suitefile.task_entries`).
     task_sources: dict[str, str] = field(default_factory=dict, compare=False)
@@ -201,6 +207,7 @@ class SearchSuite:
                     src, "tasks", f"unknown task {task!r}; choose from {sorted(known)}"
                 )
         seeds = suitefile.seeds(src, data.get("seeds", 20))
+        seeds_role = _seeds_role(src, data.get("seeds_role"), seeds)
         budget = suitefile.positive_int(src, "budget", data.get("budget", 150))
         objectives = data.get("objectives", "val_accuracy")
         if not isinstance(objectives, str):
@@ -230,6 +237,7 @@ class SearchSuite:
             objectives=objectives,
             domain=domain,
             store=data.get("store"),
+            seeds_role=seeds_role,
             source=source,
             task_sources=task_sources,
         )
@@ -262,6 +270,26 @@ class SearchSuite:
             for spec in self.strategies
             for seed in self.seeds
         ]
+
+
+def _seeds_role(src: str, role: Any, seeds: Sequence[int]) -> str | None:
+    """``seeds_role`` as in comparison suites: reporting seeds must avoid the tuning seeds."""
+    from predbench.evaluation.protocols import TUNING_SEEDS
+    from predbench.evaluation.suite import SEEDS_ROLES
+
+    if role is None:
+        return None
+    if role not in SEEDS_ROLES:
+        raise SuiteError(src, "seeds_role", f"expected one of {list(SEEDS_ROLES)}, got {role!r}")
+    shared = sorted(set(seeds) & set(TUNING_SEEDS))
+    if role == "reporting" and shared:
+        raise SuiteError(
+            src,
+            "seeds",
+            f"reporting seeds must be disjoint from the tuning seeds {TUNING_SEEDS[0]}–"
+            f"{TUNING_SEEDS[-1]}; these are both: {shared}",
+        )
+    return str(role)
 
 
 def _strategy(src: str, where: str, entry: Any) -> StrategySpec:
@@ -357,6 +385,7 @@ def execute_run(
         "settings": run.settings(),
         "versions": json.loads(library_versions()),
         "seconds": seconds,
+        "hv_reference": hypervolume_reference(task, oracle.objectives),
     }
     return record, trajectory
 
@@ -461,7 +490,9 @@ def summarize(
     (:func:`predbench.runs.labels.unique_labels`). ``domain`` is the domain's name and size.
 
     Runs that never reach the top fraction count as ``budget + 1`` in the median (so the median
-    is a lower bound when more than half miss), and ``reached`` says how many did.
+    is a lower bound when more than half miss), and ``reached`` says how many did. With two or
+    more objectives ``hv_reference`` states the hypervolume's reference point (the nadir of the
+    task's whole table; the hypervolume is divided by that of every arch of the table).
     """
     from predbench.runs.labels import unique_labels
 
@@ -500,6 +531,8 @@ def summarize(
                     row[f"test@{c}"] = float(at["best_test_accuracy"].median())
                 if at["hypervolume"].notna().any():
                     row[f"hv@{c}"] = float(at["hypervolume"].median())
+        if len(objectives) >= 2:
+            row["hv_reference"] = describe_reference(hypervolume_reference(task, objectives))
         rows.append(row)
     return pd.DataFrame(rows)
 
