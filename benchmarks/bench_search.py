@@ -61,15 +61,19 @@ def train_pretrained() -> Path:
     return save_predictor(model, PRETRAINED, features="path", space="nb201", target="val_accuracy")
 
 
-def run_suites(jobs: int) -> None:
+def run_suites(jobs: int, only: set[str] | None = None) -> None:
+    """Run the suites; ``only`` restricts them to these strategy labels (cheap ones first)."""
     from predbench.search._store import SearchStore
     from predbench.search._suite import SearchSuite, run_suite
 
     for name in SUITES:
         suite = SearchSuite.load(ROOT / "suites" / name)
         store = SearchStore(ROOT / suite.store)
+        runs = [r for r in suite.runs() if not only or r.strategy.resolved_label() in only]
+        if not runs:
+            continue
         t0 = time.perf_counter()
-        counts = run_suite(suite.runs(), store, n_jobs=jobs, progress=sys.stderr.isatty())
+        counts = run_suite(runs, store, n_jobs=jobs, progress=sys.stderr.isatty())
         print(
             f"# {name}: {counts.done} runs done, {counts.skipped} already stored "
             f"({time.perf_counter() - t0:.0f} s)",
@@ -276,12 +280,18 @@ def main() -> None:
     parser.add_argument("--skip-search", action="store_true", help="only summarize stored runs")
     parser.add_argument("--skip-steps", action="store_true", help="do not time the step")
     parser.add_argument("--out", type=Path, help="also write the tables to this markdown file")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="LABEL",
+        help="run only this strategy label (repeatable); summarizing still reads every stored run",
+    )
     args = parser.parse_args()
     os.chdir(ROOT)
     t0 = time.perf_counter()
     if not args.skip_search:
         train_pretrained()
-        run_suites(args.jobs)
+        run_suites(args.jobs, set(args.only) if args.only else None)
     single, multi = search_tables()
     steps = (
         step_timing()
