@@ -90,10 +90,9 @@ def nb201_valid() -> tuple[pd.DataFrame, pd.Series]:
     """ZCP+GRAF features and CIFAR-10 validation accuracy of the valid cells (all proxies)."""
     from featurizers import feature_table
     from predbench.data import load_task
-    from predbench.evaluation.splits import pool_of
 
     task = load_task("nb201/cifar10")
-    pool = pool_of(task, "val_accuracy", task.proxies.columns, valid_only=True)
+    pool = pd.Index(sorted(task.archs_with("val_accuracy", tuple(task.proxies.columns))))
     features = feature_table("nb201", pool, "zcp+graf", zcp=task.proxies.loc[pool])
     return features, task.targets.loc[pool, "val_accuracy"]
 
