@@ -25,7 +25,7 @@ Choice rule, fixed before the runs: a default moves only if another candidate is
 tuning seeds by more than the noise margin (mean Kendall τ over every size × seed cell higher by
 > 0.005 for the predictors; median queries to the top 1 % lower by > 2 with a mean val@150 no
 lower for the search). ``report`` then runs each chosen value on reporting seeds: GRAF reporting
-seeds 0–4 (same split rule) for the predictors, search seeds 1010–1029 for the search.
+seeds 0–2 (same split rule) for the predictors, search seeds 1010–1029 for the search.
 
 Finished fits are appended to ``--runs`` (JSON lines) so an interrupted run resumes; search runs
 go to the search store (``results/search_nb201.duckdb``), which resumes on its own.
@@ -63,8 +63,8 @@ from predbench.evaluation.protocols import (  # noqa: E402
 
 SIZES = (128, 1024)
 SCALING_SEEDS = TUNING_SEEDS[:3]
-GNN_SEEDS = TUNING_SEEDS[:3]
-REPORT_SEEDS = GRAF_REPORTING_SEEDS[:5]
+GNN_SEEDS = TUNING_SEEDS[:2]
+REPORT_SEEDS = GRAF_REPORTING_SEEDS[:3]
 SEARCH_TUNING_SUITE = ROOT / "benchmarks" / "suites" / "tune_ngboost_batch.toml"
 SEARCH_REPORT_SEEDS = tuple(range(1010, 1030))
 TAU_MARGIN = 0.005
