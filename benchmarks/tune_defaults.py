@@ -385,19 +385,22 @@ def main(argv: list[str] | None = None) -> None:
     if not frame.empty and (frame.setting == "feature_dropout").any():
         dropout_table, dropout_choice = predictor_section(frame, "feature_dropout", ("gin+zcp",))
     batch_table = search_rows()
-    batch_choice = choose_batch(batch_table) if len(batch_table) == len(NGBOOST_LABELS) else None
+    complete_search = len(batch_table) == len(NGBOOST_LABELS) and bool(
+        (batch_table["seeds"] == len(TUNING_SEEDS)).all()
+    )
+    batch_choice = choose_batch(batch_table) if complete_search else None
     if "report" in parts:
-        grid = [
-            ("scaling", v, m, n, s)
-            for m, v in scaling_choice.items()
-            for n in SIZES
-            for s in REPORT_SEEDS
-        ] + [
-            ("feature_dropout", v, m, n, s)
-            for m, v in dropout_choice.items()
-            for n in SIZES
-            for s in REPORT_SEEDS
-        ]
+        # A choice is reported only once its whole tuning grid has run.
+        done = set(log.rows)
+        grid = []
+        for setting, choice in (("scaling", scaling_choice), ("gnn", dropout_choice)):
+            tuning = {RunLog.key(dict(zip(_KEYS, g, strict=True))) for g in predictor_grid(setting)}
+            if not tuning <= done:
+                continue
+            name = "scaling" if setting == "scaling" else "feature_dropout"
+            grid += [
+                (name, v, m, n, s) for m, v in choice.items() for n in SIZES for s in REPORT_SEEDS
+            ]
         fit_runs(grid, log)
         frame = log.frame()
         if batch_choice is not None:
