@@ -437,7 +437,8 @@ def _batch_markdown(table: pd.DataFrame, choice: int | None) -> str:
         mark = " **chosen**" if choice is not None and r["batch"] == choice else ""
         out.append(
             f"| {int(r['batch'])}{mark} | {int(r['seeds'])} | {r['median_q']:.1f} "
-            f"[{r['q_low']:.0f}, {r['q_high']:.0f}] | {r['val150_mean']:.2f} | {r['seconds']:.1f} |"
+            + (f"[{r['q_low']:.0f}, {r['q_high']:.0f}]" if np.isfinite(r["q_low"]) else "(n < 6)")
+            + f" | {r['val150_mean']:.2f} | {r['seconds']:.1f} |"
         )
     return "\n".join(out)
 
