@@ -69,7 +69,7 @@ from predbench.evaluation.protocols import (  # noqa: E402
     suite_zero_split,
     tagates_train_subset,
 )
-from predbench.evaluation.splits import pool_of, split  # noqa: E402
+from predbench.evaluation.splits import parse_pool, pool_of, split  # noqa: E402
 from predbench.predictors import make_predictor, make_published  # noqa: E402
 
 #: Published τ per protocol and cell: {model: values in cell order}.
@@ -114,7 +114,9 @@ def tagates_data() -> tuple[pd.DataFrame, pd.Series, pd.Index, pd.Index]:
 def graf_data() -> tuple[pd.DataFrame, pd.Series, pd.Index]:
     """ZCP+GRAF features and CIFAR-10 validation accuracy of the valid cells with all proxies."""
     task = load_task("nb201/cifar10")
-    pool = pool_of(task, "val_accuracy", task.proxies.columns, valid_only=True)
+    pool = pool_of(
+        task, "val_accuracy", parse_pool("valid+proxies").resolve(tuple(task.proxies.columns))
+    )
     features = feature_table("nb201", pool, "zcp+graf", zcp=task.proxies.loc[pool])
     return features, task.targets.loc[pool, "val_accuracy"], pool
 
