@@ -31,6 +31,8 @@ SMALL = {
     "tuned_xgb": {"n_iter": 2, "cv": 2},
     "lgbm": {"n_estimators": 30},
     "consensus_ensemble": {"n_estimators": 30, "rf_n_estimators": 10},
+    "multioutput_rf": {"n_estimators": 10},
+    "chained": {"base_params": {"n_estimators": 10}, "cv": 3},
     "gp": {},
     "ngboost": {"n_estimators": 15, "learning_rate": 0.2},
     "omni": {"n_hypers": 1, "cv": 2, "n_estimators": (10, 15), "learning_rate": (0.2, 0.3)},
