@@ -19,7 +19,11 @@ from typing import Any
 from predbench.predictors._base import BasePredictor
 from predbench.predictors._baseline import SingleProxy
 from predbench.predictors._consensus import ConsensusEnsemblePredictor
-from predbench.predictors._multitask import ChainedPredictor, MultiOutputForestPredictor
+from predbench.predictors._multitask import (
+    ChainedPredictor,
+    MultiOutputForestPredictor,
+    MultiOutputXGBPredictor,
+)
 from predbench.predictors._ngboost import NGBoostPredictor, OMNIPredictor
 from predbench.predictors._preprocessing import FailedProxyClipper
 from predbench.predictors._published import PUBLISHED_PRESETS, PublishedPreset, make_published
@@ -40,6 +44,7 @@ PREDICTORS: dict[str, type[BasePredictor]] = {
     "lgbm": LGBMPredictor,
     "consensus_ensemble": ConsensusEnsemblePredictor,
     "multioutput_rf": MultiOutputForestPredictor,
+    "multioutput_xgb": MultiOutputXGBPredictor,
     "chained": ChainedPredictor,
     "gp": GPPredictor,
     "ngboost": NGBoostPredictor,
@@ -87,6 +92,7 @@ __all__ = [
     "LGBMPredictor",
     "MLPPredictor",
     "MultiOutputForestPredictor",
+    "MultiOutputXGBPredictor",
     "NGBoostPredictor",
     "OMNIPredictor",
     "PublishedPreset",

@@ -23,6 +23,8 @@ Two ways of sharing, both built from scikit-learn pieces:
     the features) and appended, as out-of-fold predictions (``cv`` folds), to the features of the
     model of the scored target — a stacked predictor whose second stage sees what the first learned
     about clean accuracy or a cheaper attack.
+:class:`MultiOutputXGBPredictor`
+    XGBoost's multi-output trees (one vector-leaf tree for all columns per boosting round).
 """
 
 from __future__ import annotations
@@ -76,6 +78,31 @@ class _MultiTargetBase(BasePredictor):
     def _shape(self, prediction: np.ndarray) -> np.ndarray:
         prediction = np.asarray(prediction, dtype=np.float64).reshape(-1, self.n_targets_)
         return prediction[:, 0] if self._one_d else prediction
+
+    def _weighted(self, Y: np.ndarray) -> np.ndarray:
+        """Columns to fit jointly: column 0 as it is, each auxiliary one rescaled (``aux_weight``).
+
+        An auxiliary column is centred and scaled to column 0's standard deviation times
+        ``sqrt(aux_weight)``, so its units do not matter and its share of a summed squared error
+        is ``aux_weight`` times column 0's. With one column, or ``aux_weight = 0``, only column 0
+        (1-D) is returned: the model is then the single-target one.
+        """
+        spread = Y.std(axis=0)
+        spread[spread == 0] = 1.0
+        self.center_ = np.zeros(Y.shape[1])
+        self.scale_ = np.ones(Y.shape[1])
+        self.center_[1:] = Y[:, 1:].mean(axis=0)
+        self.scale_[1:] = spread[1:] / (spread[0] * np.sqrt(self.aux_weight or 1.0))
+        if Y.shape[1] == 1 or self.aux_weight == 0:
+            return Y[:, 0]
+        return (Y - self.center_) / self.scale_
+
+    def _unweighted(self, Z: np.ndarray) -> np.ndarray:
+        """Predictions of :meth:`_weighted`'s columns back in the units (and shape) of ``y``."""
+        Z = np.asarray(Z, dtype=np.float64)
+        if Z.ndim == 1:  # fitted to column 0 alone: the other columns are predicted by their mean
+            Z = np.column_stack([Z, np.zeros((Z.shape[0], self.n_targets_ - 1))])
+        return self._shape(Z * self.scale_ + self.center_)
 
 
 class MultiOutputForestPredictor(_MultiTargetBase):
@@ -146,16 +173,7 @@ class MultiOutputForestPredictor(_MultiTargetBase):
         from sklearn.ensemble import RandomForestRegressor
 
         X, Y = self._validate(X, y)
-        # Column 0 stays in its units; each auxiliary column is rescaled to column 0's spread
-        # times sqrt(aux_weight), so its share of the summed squared error is aux_weight.
-        spread = Y.std(axis=0)
-        spread[spread == 0] = 1.0
-        self.center_ = np.zeros(Y.shape[1])
-        self.scale_ = np.ones(Y.shape[1])
-        self.center_[1:] = Y[:, 1:].mean(axis=0)
-        self.scale_[1:] = spread[1:] / (spread[0] * np.sqrt(self.aux_weight or 1.0))
-        joint = Y.shape[1] > 1 and self.aux_weight > 0
-        Z = (Y - self.center_) / self.scale_ if joint else Y[:, 0]
+        Z = self._weighted(Y)
         self.model_ = RandomForestRegressor(
             n_estimators=self.n_estimators,
             max_features=self.max_features,
@@ -173,10 +191,103 @@ class MultiOutputForestPredictor(_MultiTargetBase):
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
         with blas_threads(self):
-            Z = np.asarray(self.model_.predict(X), dtype=np.float64)
-        if Z.ndim == 1:  # fitted to column 0 alone: the other columns are predicted by their mean
-            Z = np.column_stack([Z, np.zeros((Z.shape[0], self.n_targets_ - 1))])
-        return self._shape(Z * self.scale_ + self.center_)
+            return self._unweighted(self.model_.predict(X))
+
+
+class MultiOutputXGBPredictor(_MultiTargetBase):
+    """Gradient-boosted multi-output trees (XGBoost) fitted to the target and auxiliary targets.
+
+    XGBoost's ``multi_strategy="multi_output_tree"``: each tree has vector leaves, one value per
+    column, and its splits maximise the gain summed over the columns — the boosting counterpart of
+    :class:`MultiOutputForestPredictor`, with the same column weighting (``aux_weight``). With a
+    1-D target, or ``aux_weight = 0``, it is :class:`~predbench.predictors.XGBPredictor` (same
+    defaults) on the scored column.
+
+    Parameters
+    ----------
+    n_estimators, learning_rate, max_depth, subsample, colsample_bytree, min_child_weight, reg_lambda
+        As in :class:`xgboost.XGBRegressor`; defaults as :class:`~predbench.predictors.XGBPredictor`.
+    aux_weight
+        Weight of each auxiliary column in the split gain relative to the scored column.
+    n_jobs
+        Threads (1 by default).
+    random_state
+        Seed (int), RandomState or None.
+
+    Attributes
+    ----------
+    n_targets_ : int
+        Columns of the target seen in :meth:`fit` (1 for a 1-D target).
+    """
+
+    library = "xgboost"
+    summary = "XGBoost multi-output trees over the target and auxiliary targets"
+
+    _parameter_constraints: ClassVar[dict] = {
+        **COMMON_CONSTRAINTS,
+        "n_estimators": positive_int(),
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "max_depth": [Interval(Integral, 0, None, closed="left")],
+        "subsample": fraction(),
+        "colsample_bytree": fraction(),
+        "min_child_weight": [Interval(Real, 0, None, closed="left")],
+        "reg_lambda": [Interval(Real, 0, None, closed="left")],
+        "aux_weight": [Interval(Real, 0, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        n_estimators: int = 500,
+        learning_rate: float = 0.03,
+        max_depth: int = 6,
+        subsample: float = 0.9,
+        colsample_bytree: float = 0.9,
+        min_child_weight: float = 1.0,
+        reg_lambda: float = 1.0,
+        aux_weight: float = 1.0,
+        n_jobs: int = 1,
+        random_state: Any = None,
+    ):
+        self.n_estimators = n_estimators
+        self.learning_rate = learning_rate
+        self.max_depth = max_depth
+        self.subsample = subsample
+        self.colsample_bytree = colsample_bytree
+        self.min_child_weight = min_child_weight
+        self.reg_lambda = reg_lambda
+        self.aux_weight = aux_weight
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    def fit(self, X: Any, y: Any) -> MultiOutputXGBPredictor:
+        """Boost multi-output trees on the weighted columns of ``y``."""
+        from xgboost import XGBRegressor
+
+        X, Y = self._validate(X, y)
+        Z = self._weighted(Y)
+        self.model_ = XGBRegressor(
+            tree_method="hist",
+            n_estimators=self.n_estimators,
+            learning_rate=self.learning_rate,
+            max_depth=self.max_depth,
+            subsample=self.subsample,
+            colsample_bytree=self.colsample_bytree,
+            min_child_weight=self.min_child_weight,
+            reg_lambda=self.reg_lambda,
+            n_jobs=self.n_jobs,
+            random_state=seed_from(self.random_state),
+            **({"multi_strategy": "multi_output_tree"} if Z.ndim == 2 else {}),
+        )
+        with blas_threads(self):
+            self.model_.fit(X, Z)
+        return self
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Predicted targets in their own units: 1-D or (n, n_targets_), as ``y`` was."""
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        with blas_threads(self):
+            return self._unweighted(self.model_.predict(X))
 
 
 class ChainedPredictor(_MultiTargetBase):

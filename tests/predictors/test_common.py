@@ -32,6 +32,7 @@ SMALL = {
     "lgbm": {"n_estimators": 30},
     "consensus_ensemble": {"n_estimators": 30, "rf_n_estimators": 10},
     "multioutput_rf": {"n_estimators": 10},
+    "multioutput_xgb": {"n_estimators": 30},
     "chained": {"base_params": {"n_estimators": 10}, "cv": 3},
     "gp": {},
     "ngboost": {"n_estimators": 15, "learning_rate": 0.2},
