@@ -74,6 +74,17 @@ CANDIDATES: dict[str, tuple[str, dict, str | None]] = {
     "xgb": ("xgb", {}, None),
     "multioutput_rf[clean+fgsm]": ("multioutput_rf", {}, "clean+fgsm"),
     "multioutput_rf[clean+fgsm_all]": ("multioutput_rf", {}, "clean+fgsm_all"),
+    "rf[max_features=0.3]": ("rf", {"max_features": 0.3}, None),
+    "multioutput_rf[clean+fgsm,max_features=0.3]": (
+        "multioutput_rf",
+        {"max_features": 0.3},
+        "clean+fgsm",
+    ),
+    "multioutput_rf[clean+fgsm_all,max_features=0.3]": (
+        "multioutput_rf",
+        {"max_features": 0.3},
+        "clean+fgsm_all",
+    ),
     "multioutput_xgb[clean+fgsm]": ("multioutput_xgb", {}, "clean+fgsm"),
     "multioutput_xgb[clean+fgsm_all]": ("multioutput_xgb", {}, "clean+fgsm_all"),
     "chained_lgbm[clean+fgsm]": ("chained", {"base": "lgbm", "cv": 3}, "clean+fgsm"),
@@ -148,8 +159,8 @@ def run_one(runs: Runs, label: str, target: str, size: int, seed: int) -> float:
     return tau
 
 
-def sweep(runs: Runs, labels, targets, seeds) -> pd.DataFrame:
-    jobs = [(t, n, s, lab) for t in targets for n in SIZES for s in seeds for lab in labels]
+def sweep(runs: Runs, labels, targets, seeds, sizes=SIZES) -> pd.DataFrame:
+    jobs = [(t, n, s, lab) for t in targets for n in sizes for s in seeds for lab in labels]
     rows = []
     with Progress(transient=True) as progress:
         bar = progress.add_task("runs", total=len(jobs))
@@ -185,19 +196,19 @@ def paired_table(frame: pd.DataFrame, labels) -> str:
     return "\n".join(lines)
 
 
-def part_tune(runs: Runs) -> None:
+def part_tune(runs: Runs, sizes) -> None:
     labels = list(CANDIDATES)
-    frame = sweep(runs, labels, ["pgd_eps1"], TUNING_SEEDS)
+    frame = sweep(runs, labels, ["pgd_eps1"], TUNING_SEEDS, sizes)
     print("## Selection (tuning seeds 1000–1009, PGD ε = 1)\n")
     print(paired_table(frame, labels))
 
 
-def part_report(runs: Runs, eps: list[str], n_seeds: int) -> None:
+def part_report(runs: Runs, eps: list[str], n_seeds: int, sizes, members) -> None:
     seeds = list(range(n_seeds))
     check_disjoint_seeds(TUNING_SEEDS, seeds)
     targets = ["val_accuracy"] + [target_name(a, e) for e in eps for a in ATTACKS]
-    labels = [BASELINE, *CHOSEN]
-    frame = sweep(runs, labels, targets, seeds)
+    labels = [BASELINE, *(m for m in members if m != BASELINE)]
+    frame = sweep(runs, labels, targets, seeds, sizes)
     print("## Report (reporting seeds, every target)\n")
     print(paired_table(frame, labels))
     goal_target, goal_size, goal = GOAL
@@ -255,6 +266,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--eps", nargs="+", default=["1"], help="ε of the attacks reported")
     parser.add_argument("--seeds", type=int, default=20, help="reporting seeds 0..N-1")
     parser.add_argument(
+        "--members",
+        nargs="+",
+        default=list(CHOSEN),
+        choices=list(CANDIDATES),
+        help="members reported beside the baseline (default: the ones chosen on tuning seeds)",
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="train sizes")
+    parser.add_argument(
         "--runs",
         type=Path,
         default=Path.home() / ".cache" / "predbench" / "bench_robustness.jsonl",
@@ -264,9 +283,9 @@ def main(argv: list[str] | None = None) -> None:
     runs = Runs(args.runs)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores; runs cached in {args.runs}\n")
     if args.part in ("tune", "all"):
-        part_tune(runs)
+        part_tune(runs, args.sizes)
     if args.part in ("report", "all"):
-        part_report(runs, args.eps, args.seeds)
+        part_report(runs, args.eps, args.seeds, args.sizes, args.members)
     if args.part in ("lukasik", "all"):
         part_lukasik(runs, min(args.seeds, 5))
 
