@@ -151,3 +151,16 @@ def test_bad_parameters_are_refused(case):
         ChainedPredictor(base="gp").fit(X, Y)
     with pytest.raises(ValueError, match="aux_weight"):
         MultiOutputForestPredictor(aux_weight=-1).fit(X, Y)
+
+
+@pytest.mark.parametrize("name", ["multioutput_rf", "multioutput_xgb", "chained"])
+def test_fitted_member_round_trips_through_skops(name, case, tmp_path):
+    from predbench.predictors import load_predictor, save_predictor
+
+    X, Y, X_new, _ = case
+    small = (
+        {"cv": 2, "base_params": {"n_estimators": 5}} if name == "chained" else {"n_estimators": 5}
+    )
+    model = make_predictor(name, random_state=0, **small).fit(X, Y)
+    loaded = load_predictor(save_predictor(model, tmp_path / f"{name}.skops"))
+    np.testing.assert_array_equal(loaded.predict(X_new), model.predict(X_new))
