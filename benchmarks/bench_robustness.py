@@ -196,18 +196,20 @@ def paired_table(frame: pd.DataFrame, labels) -> str:
     return "\n".join(lines)
 
 
-def part_tune(runs: Runs, sizes) -> None:
-    labels = list(CANDIDATES)
-    frame = sweep(runs, labels, ["pgd_eps1"], TUNING_SEEDS, sizes)
-    print("## Selection (tuning seeds 1000–1009, PGD ε = 1)\n")
+def part_tune(runs: Runs, sizes, members, n_seeds: int) -> None:
+    labels = [BASELINE, *(m for m in members or CANDIDATES if m != BASELINE)]
+    seeds = TUNING_SEEDS[:n_seeds]
+    frame = sweep(runs, labels, ["pgd_eps1"], seeds, sizes)
+    print(f"## Selection (tuning seeds {seeds[0]}–{seeds[-1]}, PGD ε = 1)\n")
     print(paired_table(frame, labels))
 
 
-def part_report(runs: Runs, eps: list[str], n_seeds: int, sizes, members) -> None:
+def part_report(runs: Runs, eps: list[str], n_seeds: int, sizes, members, attacks) -> None:
     seeds = list(range(n_seeds))
     check_disjoint_seeds(TUNING_SEEDS, seeds)
-    targets = ["val_accuracy"] + [target_name(a, e) for e in eps for a in ATTACKS]
-    labels = [BASELINE, *(m for m in members if m != BASELINE)]
+    targets = ["val_accuracy"] if "clean" in attacks else []
+    targets += [target_name(a, e) for e in eps for a in ATTACKS if a in attacks]
+    labels = [BASELINE, *(m for m in members or CHOSEN if m != BASELINE)]
     frame = sweep(runs, labels, targets, seeds, sizes)
     print("## Report (reporting seeds, every target)\n")
     print(paired_table(frame, labels))
@@ -263,14 +265,17 @@ def part_lukasik(runs: Runs, n_seeds: int) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--part", choices=["tune", "report", "lukasik", "all"], default="all")
+    parser.add_argument(
+        "--attacks", nargs="+", default=["clean", *ATTACKS], choices=["clean", *ATTACKS]
+    )
     parser.add_argument("--eps", nargs="+", default=["1"], help="ε of the attacks reported")
     parser.add_argument("--seeds", type=int, default=20, help="reporting seeds 0..N-1")
+    parser.add_argument("--tune-seeds", type=int, default=10, help="first N tuning seeds")
     parser.add_argument(
         "--members",
         nargs="+",
-        default=list(CHOSEN),
         choices=list(CANDIDATES),
-        help="members reported beside the baseline (default: the ones chosen on tuning seeds)",
+        help="members beside the baseline (default: every candidate to tune, the chosen to report)",
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="train sizes")
     parser.add_argument(
@@ -283,9 +288,9 @@ def main(argv: list[str] | None = None) -> None:
     runs = Runs(args.runs)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores; runs cached in {args.runs}\n")
     if args.part in ("tune", "all"):
-        part_tune(runs, args.sizes)
+        part_tune(runs, args.sizes, args.members, args.tune_seeds)
     if args.part in ("report", "all"):
-        part_report(runs, args.eps, args.seeds, args.sizes, args.members)
+        part_report(runs, args.eps, args.seeds, args.sizes, args.members, args.attacks)
     if args.part in ("lukasik", "all"):
         part_lukasik(runs, min(args.seeds, 5))
 
