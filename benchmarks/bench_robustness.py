@@ -114,13 +114,19 @@ class Runs:
     def __init__(self, path: Path):
         self.path = path
         self.rows: dict[str, dict] = {}
-        if path.exists():
-            for line in path.read_text().splitlines():
+        self._read()
+
+    def _read(self) -> None:
+        if self.path.exists():
+            for line in self.path.read_text().splitlines():
                 if line.strip():
                     row = json.loads(line)
                     self.rows[row["key"]] = row
 
     def get(self, key: str) -> dict | None:
+        """The finished run ``key``; the file is re-read on a miss (another process may add it)."""
+        if key not in self.rows:
+            self._read()
         return self.rows.get(key)
 
     def add(self, row: dict) -> None:
