@@ -144,12 +144,16 @@ def data(target: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return X, cached_task(TASK).targets.loc[X.index]
 
 
-def run_one(runs: Runs, label: str, target: str, size: int, seed: int) -> float:
-    """τ of candidate ``label`` on one split (cached in ``runs``)."""
+def run_one(
+    runs: Runs, label: str, target: str, size: int, seed: int, cached: bool = False
+) -> float | None:
+    """τ of candidate ``label`` on one split (cached in ``runs``; ``cached``: never compute)."""
     key = f"{label}|{target}|{size}|{seed}"
     done = runs.get(key)
     if done is not None:
         return done["tau"]
+    if cached:
+        return None
     name, params, kind = CANDIDATES[label]
     X, targets = data(target)
     train, test = split(X.index, size, seed)
@@ -165,58 +169,66 @@ def run_one(runs: Runs, label: str, target: str, size: int, seed: int) -> float:
     return tau
 
 
-def sweep(runs: Runs, labels, targets, seeds, sizes=SIZES) -> pd.DataFrame:
+def sweep(runs: Runs, labels, targets, seeds, sizes=SIZES, cached: bool = False) -> pd.DataFrame:
     jobs = [(t, n, s, lab) for t in targets for n in sizes for s in seeds for lab in labels]
     rows = []
     with Progress(transient=True) as progress:
         bar = progress.add_task("runs", total=len(jobs))
         for target, size, seed, label in jobs:
-            tau = run_one(runs, label, target, size, seed)
-            rows.append({"target": target, "size": size, "seed": seed, "member": label, "tau": tau})
+            tau = run_one(runs, label, target, size, seed, cached)
+            if tau is not None:
+                rows.append(
+                    {"target": target, "size": size, "seed": seed, "member": label, "tau": tau}
+                )
             progress.advance(bar)
     return pd.DataFrame(rows)
 
 
 def paired_table(frame: pd.DataFrame, labels) -> str:
-    """Markdown: mean τ per member and the paired interval of (member − baseline)."""
+    """Markdown, one row per target × size × member: mean τ and (member − baseline) interval."""
     lines = [
-        "| target | n | "
-        + " | ".join(labels)
-        + " | "
-        + " | ".join(f"{lab} − {BASELINE} [95 % CI]" for lab in labels if lab != BASELINE)
-        + " |",
-        "|" + "---|" * (2 + len(labels) + len(labels) - 1),
+        f"| target | n | member | τ (seeds) | − {BASELINE}: mean [95 % CI] (pairs) |",
+        "|---|---|---|---|---|",
     ]
     for (target, size), cell in frame.groupby(["target", "size"], sort=False):
-        wide = cell.pivot(index="seed", columns="member", values="tau")
-        means = [f"{wide[lab].mean():.3f}" for lab in labels]
-        diffs = []
+        wide = cell.pivot(index="seed", columns="member", values="tau").reindex(columns=labels)
         for lab in labels:
-            if lab == BASELINE:
+            if not wide[lab].count():
                 continue
-            d = mean_interval(wide[lab] - wide[BASELINE])
-            diffs.append(f"{d['mean']:+.3f} [{d['ci_low']:+.3f}, {d['ci_high']:+.3f}]")
-        lines.append(f"| {target} | {size} | " + " | ".join(means + diffs) + " |")
-    n = frame["seed"].nunique()
-    lines.append(f"\n{n} seeds ({frame['seed'].min()}–{frame['seed'].max()}); τ = mean over seeds.")
+            diff = ""
+            if lab != BASELINE:
+                d = mean_interval((wide[lab] - wide[BASELINE]).dropna())
+                low, high = d["ci_low"], d["ci_high"]
+                interval = f"[{low:+.3f}, {high:+.3f}]" if np.isfinite(low) else "[–]"
+                diff = f"{d['mean']:+.3f} {interval} ({d['n']})"
+            lines.append(
+                f"| {target} | {size} | {lab} | {wide[lab].mean():.3f} ({wide[lab].count()}) "
+                f"| {diff} |"
+            )
+    lines.append(
+        f"\nseeds {frame['seed'].min()}–{frame['seed'].max()}; τ = mean over the seeds run "
+        "(their count in parentheses); intervals: paired t over the seeds run by both."
+    )
     return "\n".join(lines)
 
 
-def part_tune(runs: Runs, sizes, members, n_seeds: int) -> None:
+def part_tune(runs: Runs, sizes, members, n_seeds: int, cached: bool = False) -> None:
     labels = [BASELINE, *(m for m in members or CANDIDATES if m != BASELINE)]
     seeds = TUNING_SEEDS[:n_seeds]
-    frame = sweep(runs, labels, ["pgd_eps1"], seeds, sizes)
+    frame = sweep(runs, labels, ["pgd_eps1"], seeds, sizes, cached)
     print(f"## Selection (tuning seeds {seeds[0]}–{seeds[-1]}, PGD ε = 1)\n")
     print(paired_table(frame, labels))
 
 
-def part_report(runs: Runs, eps: list[str], n_seeds: int, sizes, members, attacks) -> None:
+def part_report(
+    runs: Runs, eps: list[str], n_seeds: int, sizes, members, attacks, cached: bool = False
+) -> None:
     seeds = list(range(n_seeds))
     check_disjoint_seeds(TUNING_SEEDS, seeds)
     targets = ["val_accuracy"] if "clean" in attacks else []
     targets += [target_name(a, e) for e in eps for a in ATTACKS if a in attacks]
     labels = [BASELINE, *(m for m in members or CHOSEN if m != BASELINE)]
-    frame = sweep(runs, labels, targets, seeds, sizes)
+    frame = sweep(runs, labels, targets, seeds, sizes, cached)
     print("## Report (reporting seeds, every target)\n")
     print(paired_table(frame, labels))
     goal_target, goal_size, goal = GOAL
@@ -290,13 +302,16 @@ def main(argv: list[str] | None = None) -> None:
         default=Path.home() / ".cache" / "predbench" / "bench_robustness.jsonl",
         help="JSON-lines file of finished runs (resumed from; outside the repository)",
     )
+    parser.add_argument(
+        "--cached", action="store_true", help="print from finished runs only; compute nothing"
+    )
     args = parser.parse_args(argv)
     runs = Runs(args.runs)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores; runs cached in {args.runs}\n")
     if args.part in ("tune", "all"):
-        part_tune(runs, args.sizes, args.members, args.tune_seeds)
+        part_tune(runs, args.sizes, args.members, args.tune_seeds, args.cached)
     if args.part in ("report", "all"):
-        part_report(runs, args.eps, args.seeds, args.sizes, args.members, args.attacks)
+        part_report(runs, args.eps, args.seeds, args.sizes, args.members, args.attacks, args.cached)
     if args.part in ("lukasik", "all"):
         part_lukasik(runs, min(args.seeds, 5))
 
