@@ -186,24 +186,31 @@ def sweep(runs: Runs, labels, targets, seeds, sizes=SIZES, cached: bool = False)
 
 def paired_table(frame: pd.DataFrame, labels) -> str:
     """Markdown, one row per target × size × member: mean τ and (member − baseline) interval."""
+    versus = [BASELINE, *(["xgb"] if "xgb" in labels else [])]
     lines = [
-        f"| target | n | member | τ (seeds) | − {BASELINE}: mean [95 % CI] (pairs) |",
-        "|---|---|---|---|---|",
+        "| target | n | member | τ (seeds) | "
+        + " | ".join(f"− {v}: mean [95 % CI] (pairs)" for v in versus)
+        + " |",
+        "|---|---|---|---|" + "---|" * len(versus),
     ]
     for (target, size), cell in frame.groupby(["target", "size"], sort=False):
         wide = cell.pivot(index="seed", columns="member", values="tau").reindex(columns=labels)
         for lab in labels:
             if not wide[lab].count():
                 continue
-            diff = ""
-            if lab != BASELINE:
-                d = mean_interval((wide[lab] - wide[BASELINE]).dropna())
+            diffs = []
+            for other in versus:
+                if lab in versus[: versus.index(other) + 1]:
+                    diffs.append("")
+                    continue
+                d = mean_interval((wide[lab] - wide[other]).dropna())
                 low, high = d["ci_low"], d["ci_high"]
                 interval = f"[{low:+.3f}, {high:+.3f}]" if np.isfinite(low) else "[–]"
-                diff = f"{d['mean']:+.3f} {interval} ({d['n']})"
+                diffs.append(f"{d['mean']:+.3f} {interval} ({d['n']})")
             lines.append(
-                f"| {target} | {size} | {lab} | {wide[lab].mean():.3f} ({wide[lab].count()}) "
-                f"| {diff} |"
+                f"| {target} | {size} | {lab} | {wide[lab].mean():.3f} ({wide[lab].count()}) | "
+                + " | ".join(diffs)
+                + " |"
             )
     lines.append(
         f"\nseeds {frame['seed'].min()}–{frame['seed'].max()}; τ = mean over the seeds run "
