@@ -245,6 +245,15 @@ def part_report(
     print(f"\nGoal τ ≥ {goal} on {goal_target} at {goal_size}: best {best:.3f} — {verdict}.")
 
 
+def markdown(table: pd.DataFrame) -> str:
+    """A numeric DataFrame as a Markdown table (3 decimals), index as the first column."""
+    head = [str(table.index.name or ""), *map(str, table.columns)]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for name, row in table.iterrows():
+        lines.append(f"| {name} | " + " | ".join(f"{v:.3f}" for v in row) + " |")
+    return "\n".join(lines)
+
+
 def part_lukasik(runs: Runs, n_seeds: int) -> None:
     size = 1024
     targets = ["val_accuracy"] + [target_name(a, "1") for a in ATTACKS]
@@ -280,11 +289,11 @@ def part_lukasik(runs: Runs, n_seeds: int) -> None:
     table = frame.groupby(["model", "target"])["tau"].mean().unstack()[targets]
     best_single = table.drop(index="RF (13 proxies)").abs().max()
     print(f"## Single proxy vs all proxies (τ on the test cells, {size} train, {n_seeds} seeds)\n")
-    print(table.round(3).to_markdown())
+    print(markdown(table))
     print("\nbest |τ| of one proxy: " + ", ".join(f"{t} {v:.3f}" for t, v in best_single.items()))
     imp = pd.concat(importance, axis=1).T.groupby(level=0).mean().T[targets]
     print("\n## Random-forest impurity importance of each proxy (mean over seeds)\n")
-    print(imp.round(3).to_markdown())
+    print(markdown(imp))
 
 
 def main(argv: list[str] | None = None) -> None:
