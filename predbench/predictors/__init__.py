@@ -19,6 +19,11 @@ from typing import Any
 from predbench.predictors._base import BasePredictor
 from predbench.predictors._baseline import SingleProxy
 from predbench.predictors._consensus import ConsensusEnsemblePredictor
+from predbench.predictors._multitask import (
+    ChainedPredictor,
+    MultiOutputForestPredictor,
+    MultiOutputXGBPredictor,
+)
 from predbench.predictors._ngboost import NGBoostPredictor, OMNIPredictor
 from predbench.predictors._preprocessing import FailedProxyClipper
 from predbench.predictors._published import PUBLISHED_PRESETS, PublishedPreset, make_published
@@ -38,6 +43,9 @@ PREDICTORS: dict[str, type[BasePredictor]] = {
     "tuned_xgb": TunedXGBPredictor,
     "lgbm": LGBMPredictor,
     "consensus_ensemble": ConsensusEnsemblePredictor,
+    "multioutput_rf": MultiOutputForestPredictor,
+    "multioutput_xgb": MultiOutputXGBPredictor,
+    "chained": ChainedPredictor,
     "gp": GPPredictor,
     "ngboost": NGBoostPredictor,
     "omni": OMNIPredictor,
@@ -74,6 +82,7 @@ __all__ = [
     "PREDICTORS",
     "PUBLISHED_PRESETS",
     "BasePredictor",
+    "ChainedPredictor",
     "ConsensusEnsemblePredictor",
     "FailedProxyClipper",
     "GATESRegressor",
@@ -82,6 +91,8 @@ __all__ = [
     "GPPredictor",
     "LGBMPredictor",
     "MLPPredictor",
+    "MultiOutputForestPredictor",
+    "MultiOutputXGBPredictor",
     "NGBoostPredictor",
     "OMNIPredictor",
     "PublishedPreset",

@@ -35,7 +35,8 @@ def toy() -> tuple[pd.DataFrame, np.ndarray]:
 
 def test_unknown_name_lists_the_choices():
     with pytest.raises(
-        KeyError, match=r"unknown predictor 'forest'; choose from \['consensus_ensemble', 'gates', "
+        KeyError,
+        match=r"unknown predictor 'forest'; choose from \['chained', 'consensus_ensemble', ",
     ):
         make_predictor("forest")
 
