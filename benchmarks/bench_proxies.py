@@ -555,6 +555,137 @@ def part_space_rank(args, report: list[str]) -> None:
     print("\n".join(lines), flush=True)
 
 
+# ----------------------------------------------------------------------------- agreement
+#: The nine small-task sets of NAS-Bench-Suite-Zero (``9x_all.zip``): all 13 proxies recorded.
+NINE_TASKS = tuple(
+    f"{space}/{task}"
+    for space in ("nb201", "nb301", "tnb101_micro")
+    for task in ("ninapro", "svhn", "scifar100")
+)
+#: Proxy groups of the agreement runs, cheapest first. Each group is one engine run per arch
+#: (its proxies share passes); grasp runs alone because its Hessian-vector product costs more
+#: than the other twelve together, so the other proxies reach their arch count first.
+AGREEMENT_GROUPS = {
+    "data-free": ("synflow", "params", "flops", "l2_norm"),
+    "forward": ("zen", "nwot"),
+    "gradient": ("epe_nas", "fisher", "grad_norm", "jacov", "plain", "snip"),
+    "grasp": ("grasp",),
+}
+
+
+def _agreement_plans(args) -> list[tuple[str, str, tuple[str, ...], int, int]]:
+    """(space/task, group, proxies, archs wanted, batch) in the order the work is done."""
+    plans = [(st, "data-free", AGREEMENT_GROUPS["data-free"], args.agreement_archs, args.agreement_batch)
+             for st in NINE_TASKS]  # fmt: skip
+    for group in ("forward", "gradient", "grasp"):
+        if group != "forward":
+            plans.append(("nb301/cifar10", group, AGREEMENT_GROUPS[group],
+                          args.agreement_archs, args.space_batch))  # fmt: skip
+        plans += [(st, group, AGREEMENT_GROUPS[group], args.agreement_archs, args.agreement_batch)
+                  for st in NINE_TASKS]  # fmt: skip
+    return plans
+
+
+def _agreement_archs(recorded: pd.DataFrame, proxies: tuple[str, ...], seed: int) -> list[str]:
+    """Archs with every proxy of the group recorded (not a −1e8 placeholder), in a seeded random
+    order: the first n of this order are the sample for any n, so a longer run extends a
+    shorter one."""
+    have = recorded[list(proxies)].dropna()
+    ids = sorted(have[(have > -1e7).all(axis=1)].index)
+    return [ids[i] for i in np.random.default_rng(seed).permutation(len(ids))]
+
+
+def part_agreement(args, report: list[str]) -> None:
+    """Computed vs recorded for every proxy on the nine small-task sets and NB301 CIFAR-10.
+
+    Scores go through the score cache (``--agreement-cache``), one transaction per slice of
+    archs, so a killed run resumes where it stopped and the report can be written at any time
+    (``--agreement-report-only``) from what is there. Work is done in rounds of
+    ``--agreement-slice`` archs per plan, so every set grows at the same pace.
+    ``--agreement-worker i/n`` takes every n-th plan, for n processes side by side.
+    """
+    from featurizers.zerocost.cache import computed_proxies
+    from predbench.data import load_task
+
+    plans = _agreement_plans(args)
+    recorded = {st: load_task(st).proxies for st in {p[0] for p in plans}}
+    order = {
+        (st, group): _agreement_archs(recorded[st], proxies, args.seed)[:n]
+        for st, group, proxies, n, _ in plans
+    }
+
+    def scores(st, proxies, archs, batch):
+        space, task = st.split("/")
+        return computed_proxies(space, archs, list(proxies), dataset=task, batch_size=batch,
+                                seed=args.seed, device=args.space_device,
+                                cache_dir=args.agreement_cache)  # fmt: skip
+
+    if not args.agreement_report_only:
+        worker, workers = (int(v) for v in args.agreement_worker.split("/"))
+        mine = [p for i, p in enumerate(plans) if i % workers == worker]
+        step = args.agreement_slice
+        for tier in ("data-free", "forward", "gradient", "grasp"):
+            tier_plans = [p for p in mine if p[1] == tier]
+            longest = max((len(order[(p[0], p[1])]) for p in tier_plans), default=0)
+            for lo in range(0, longest, step):
+                for st, group, proxies, _, batch in tier_plans:
+                    archs = order[(st, group)][lo : lo + step]
+                    if not archs:
+                        continue
+                    t0 = time.perf_counter()
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore", RuntimeWarning)
+                        scores(st, proxies, archs, batch)
+                    print(f"{st} {group} archs {lo}–{lo + len(archs)}: "
+                          f"{(time.perf_counter() - t0) / len(archs):.2f} s/arch", flush=True)  # fmt: skip
+    from featurizers.zerocost.cache import ScoreCache
+
+    cache = ScoreCache(args.agreement_cache)
+    rows = []
+    for st, group, proxies, _, batch in plans:
+        space, task = st.split("/")
+        archs = order[(st, group)]
+        engine = ProxyEngine(space, list(proxies), task, batch_size=batch, seed=args.seed,
+                             device="cpu")  # fmt: skip
+        from featurizers.zerocost.cache import MinibatchKey
+
+        key = MinibatchKey(engine.dataset, len(engine.batch), engine.seed, engine.batch.source,
+                           str(engine.dtype).removeprefix("torch."))  # fmt: skip
+        got = cache.get(engine.space.NAME, archs, proxies, key, engine.network.NETWORK_VERSION)
+        for proxy in proxies:
+            rho, used = _spearman(got[proxy], recorded[st].loc[archs, proxy])
+            rows.append((st, proxy, group, used, len(archs), batch, rho))
+    table = pd.DataFrame(rows, columns=["set", "proxy", "group", "archs", "of", "batch", "rho"])
+    lines = [
+        f"## (h) Agreement on the nine small-task sets and NB301 CIFAR-10 (seed {args.seed})",
+        "",
+        "Spearman ρ between the engine's scores (synthetic batch) and the recorded ones "
+        "(`9x_all.zip`; NB301 CIFAR-10: the pilot `zc_nasbench301.json`), on archs drawn in a "
+        "seeded order from those with the proxy recorded (placeholders left out); *archs* = "
+        "how many were scored and compared, *of* = how many have it recorded (or were asked).",
+        "",
+        "| set | " + " | ".join(PROXIES) + " |",
+        "|---|" + "---|" * len(PROXIES),
+    ]
+    for st, part in table.groupby("set", sort=False):
+        cells = []
+        for proxy in PROXIES:
+            row = part[part["proxy"] == proxy]
+            if row.empty:
+                cells.append("")
+                continue
+            r = row.iloc[0]
+            cells.append("–" if r["archs"] < 3 else f"{r['rho']:.3f} ({r['archs']})")
+        lines.append(f"| {st} | " + " | ".join(cells) + " |")
+    lines += ["", "Batch per group: " + ", ".join(
+        sorted({f"{st} {g} {b}" for st, _, g, _, _, b, _ in table.itertuples(index=False)
+                if st == "nb301/cifar10" or st == NINE_TASKS[0]})) + ".", ""]  # fmt: skip
+    report.extend(lines)
+    print("\n".join(lines), flush=True)
+    if args.agreement_csv:
+        table.to_csv(args.agreement_csv, index=False)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -580,6 +711,13 @@ def main() -> None:
     parser.add_argument(
         "--space-rank-only", default="", help="comma list of spaces (or space/task) to rank or time"
     )
+    parser.add_argument("--agreement-archs", type=int, default=100)
+    parser.add_argument("--agreement-batch", type=int, default=16, help="batch of the 9x sets")
+    parser.add_argument("--agreement-slice", type=int, default=4)
+    parser.add_argument("--agreement-worker", default="0/1", help="i/n: this process's share")
+    parser.add_argument("--agreement-cache", type=Path, default=ROOT / "cache" / "agreement")
+    parser.add_argument("--agreement-report-only", action="store_true")
+    parser.add_argument("--agreement-csv", type=Path, default=None)
     parser.add_argument("--markdown", type=Path, default=None)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -595,6 +733,7 @@ def main() -> None:
         "datasets": part_datasets,
         "space-speed": part_space_speed,
         "space-rank": part_space_rank,
+        "agreement": part_agreement,
     }
     for name in args.parts.split(","):
         parts[name](args, report)
