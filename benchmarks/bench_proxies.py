@@ -40,6 +40,16 @@ space-rank
     params, flops, l2_norm, nwot; ``--space-rank-shared`` archs for the gradient proxies; all 13
     on NB301 SVHN), and for NB101 the agreement of two recorded runs of the same cell.
 
+agreement
+    Every proxy, computed vs recorded, on the nine small-task sets (NB201, NB301, TNB101-micro ×
+    ninapro, svhn, scifar100; ``9x_all.zip``) and NB301 CIFAR-10's shared-pass proxies: scores
+    go through the computed-score cache (``--agreement-cache``), so a killed run resumes and
+    ``--agreement-report-only`` writes the table from whatever has been scored;
+    ``--agreement-worker i/n`` splits the work over n processes.
+taskonomy
+    All 13 on TNB101 micro and macro networks of the 256×256 Taskonomy tasks, CPU and wall
+    seconds per arch and peak memory (``--taskonomy-tasks``, ``--taskonomy-batch``).
+
 Other-space runs (``python benchmarks/bench_proxies.py --parts space-speed,space-rank
 --markdown benchmarks/results/proxies_spaces.md``) default to a batch of 32.
 """
@@ -702,6 +712,63 @@ def part_agreement(args, report: list[str]) -> None:
         table.to_csv(args.agreement_csv, index=False)
 
 
+# ----------------------------------------------------------------------------- taskonomy
+def _taskonomy_run(space: str, task: str, archs: list[str], batch: int, seed: int, threads: int):
+    """Child-process body: all 13 on ``archs`` of one Taskonomy task; CPU/wall s per arch."""
+    import resource
+
+    torch.set_num_threads(threads)
+    engine = ProxyEngine(space, "all", task, batch_size=batch, seed=seed, device="cpu")
+    t0, c0 = time.perf_counter(), time.process_time()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        got = engine.score(archs)
+    wall = (time.perf_counter() - t0) / len(archs)
+    cpu = (time.process_time() - c0) / len(archs)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return wall, cpu, peak, got.scores, got.times.mean()
+
+
+def part_taskonomy(args, report: list[str]) -> None:
+    """The 13 proxies on 256×256 Taskonomy networks (TNB101 micro and macro), timed."""
+    import multiprocessing as mp
+
+    from featurizers.spaces import get_space
+
+    tasks = [t for t in args.taskonomy_tasks.split(",") if t]
+    lines = [
+        f"## (i) Taskonomy networks (3×256×256 input; jigsaw 9 tiles of 64×64): all 13, batch "
+        f"{args.taskonomy_batch}, CPU",
+        "",
+        f"{args.taskonomy_archs} arch(s) per space drawn with seed {args.seed}; each task in its "
+        "own fresh process (first-arch costs included). CPU s = the process's user + system "
+        "time; −1e8 = undefined for the task (Suite-Zero's choice, networks README).",
+        "",
+        "| space / task | archs | CPU s/arch | wall s/arch | peak MiB | wall s/arch: shared pass / "
+        "zen / synflow | proxies −1e8 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for space in ("tnb101_micro", "tnb101_macro"):
+        archs = get_space(space).sample(args.taskonomy_archs, random_state=args.seed)
+        for task in tasks:
+            with mp.get_context("spawn").Pool(1) as pool:
+                wall, cpu, peak, scores, times = pool.apply(
+                    _taskonomy_run,
+                    (space, task, archs, args.taskonomy_batch, args.seed, args.threads),
+                )
+            undefined = [p for p in PROXIES if (scores[p] <= -1e7).all()]
+            shared = ("nwot", "jacov", "epe_nas", "fisher", "grad_norm", "snip", "plain", "grasp")
+            split = f"{times[list(shared)].sum():.1f} / {times['zen']:.1f} / {times['synflow']:.1f}"
+            lines.append(
+                f"| {space} / {task} | {len(archs)} | {cpu:.1f} | {wall:.1f} | {peak:.0f} | "
+                f"{split} | {', '.join(undefined) or '–'} |"
+            )
+            print(lines[-1], flush=True)
+    lines.append("")
+    report.extend(lines)
+    print("\n".join(lines), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -734,6 +801,11 @@ def main() -> None:
     parser.add_argument("--agreement-cache", type=Path, default=ROOT / "cache" / "agreement")
     parser.add_argument("--agreement-report-only", action="store_true")
     parser.add_argument("--agreement-csv", type=Path, default=None)
+    parser.add_argument("--taskonomy-archs", type=int, default=2)
+    parser.add_argument("--taskonomy-batch", type=int, default=8)
+    parser.add_argument(
+        "--taskonomy-tasks", default="class_scene,jigsaw,room_layout,segmentsemantic,autoencoder"
+    )
     parser.add_argument("--markdown", type=Path, default=None)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -750,6 +822,7 @@ def main() -> None:
         "space-speed": part_space_speed,
         "space-rank": part_space_rank,
         "agreement": part_agreement,
+        "taskonomy": part_taskonomy,
     }
     for name in args.parts.split(","):
         parts[name](args, report)
