@@ -589,14 +589,16 @@ NINE_TASKS = tuple(
 AGREEMENT_GROUPS = {
     "data-free": ("synflow", "params", "flops", "l2_norm"),
     "zen": ("zen",),
-    "shared": ("nwot", "jacov", "epe_nas", "fisher", "grad_norm", "snip", "plain", "grasp"),
+    "shared": ("nwot", "jacov", "epe_nas", "fisher", "grad_norm", "snip", "plain"),
+    "grasp": ("grasp",),
 }
 
 
 def _agreement_plans(args) -> list[tuple[str, str, tuple[str, ...], int, int]]:
     """(space/task, group, proxies, archs wanted, batch) in the order the work is done: the
-    cheap data-free group first, then zen and the shared-pass group in turns (NB301 CIFAR-10 has
-    its data-free proxies and zen at ≥ 100 archs from part g)."""
+    cheap data-free group first, then zen and the shared-pass group in turns, grasp last (its
+    Hessian-vector product costs about twice the rest of the shared pass). NB301 CIFAR-10 has
+    its data-free proxies, zen and nwot at ≥ 100 archs from part g."""
     plans = [(st, "data-free", AGREEMENT_GROUPS["data-free"], args.agreement_archs,
               args.agreement_batch) for st in NINE_TASKS]  # fmt: skip
     plans.append(("nb301/cifar10", "shared", AGREEMENT_GROUPS["shared"][1:],
@@ -605,6 +607,9 @@ def _agreement_plans(args) -> list[tuple[str, str, tuple[str, ...], int, int]]:
         for group in ("zen", "shared"):
             plans.append((st, group, AGREEMENT_GROUPS[group], args.agreement_archs,
                           args.agreement_batch))  # fmt: skip
+    plans.append(("nb301/cifar10", "grasp", ("grasp",), args.agreement_archs, args.space_batch))
+    plans += [(st, "grasp", ("grasp",), args.agreement_archs, args.agreement_batch)
+              for st in NINE_TASKS]  # fmt: skip
     return plans
 
 
@@ -650,7 +655,7 @@ def part_agreement(args, report: list[str]) -> None:
             mine += [p for i, p in enumerate(of_group) if i % workers == worker]
         mine.sort(key=plans.index)
         step = args.agreement_slice
-        for tier in (("data-free",), ("zen", "shared")):
+        for tier in (("data-free",), ("zen", "shared"), ("grasp",)):
             tier_plans = [p for p in mine if p[1] in tier]
             longest = max((len(order[(p[0], p[1])]) for p in tier_plans), default=0)
             for lo in range(0, longest, step):
