@@ -753,7 +753,7 @@ def part_taskonomy(args, report: list[str]) -> None:
         "zen / synflow | proxies −1e8 |",
         "|---|---|---|---|---|---|---|",
     ]
-    for space in ("tnb101_micro", "tnb101_macro"):
+    for space in [s for s in args.taskonomy_spaces.split(",") if s]:
         archs = get_space(space).sample(args.taskonomy_archs, random_state=args.seed)
         for task in tasks:
             with mp.get_context("spawn").Pool(1) as pool:
@@ -808,6 +808,7 @@ def main() -> None:
     parser.add_argument("--agreement-csv", type=Path, default=None)
     parser.add_argument("--taskonomy-archs", type=int, default=2)
     parser.add_argument("--taskonomy-batch", type=int, default=8)
+    parser.add_argument("--taskonomy-spaces", default="tnb101_micro,tnb101_macro")
     parser.add_argument(
         "--taskonomy-tasks", default="class_scene,jigsaw,room_layout,segmentsemantic,autoencoder"
     )
