@@ -40,6 +40,16 @@ space-rank
     params, flops, l2_norm, nwot; ``--space-rank-shared`` archs for the gradient proxies; all 13
     on NB301 SVHN), and for NB101 the agreement of two recorded runs of the same cell.
 
+agreement
+    Every proxy, computed vs recorded, on the nine small-task sets (NB201, NB301, TNB101-micro ×
+    ninapro, svhn, scifar100; ``9x_all.zip``) and NB301 CIFAR-10's shared-pass proxies: scores
+    go through the computed-score cache (``--agreement-cache``), so a killed run resumes and
+    ``--agreement-report-only`` writes the table from whatever has been scored;
+    ``--agreement-worker i/n`` splits the work over n processes.
+taskonomy
+    All 13 on TNB101 micro and macro networks of the 256×256 Taskonomy tasks, CPU and wall
+    seconds per arch and peak memory (``--taskonomy-tasks``, ``--taskonomy-batch``).
+
 Other-space runs (``python benchmarks/bench_proxies.py --parts space-speed,space-rank
 --markdown benchmarks/results/proxies_spaces.md``) default to a batch of 32.
 """
@@ -379,17 +389,24 @@ NB101_PILOT = "data/automl__NASLib/naslib/data/zc_nasbench101.json"
 
 
 def _timed_run(space: str, task: str, archs: list[str], batch: int, seed: int, naive: bool,
-               device: str, threads: int):  # fmt: skip
-    """Child-process body: seconds per arch, peak resident MiB of the process, the scores."""
+               device: str, threads: int, warmup: list[str]):  # fmt: skip
+    """Child-process body: wall and CPU seconds per arch, peak resident MiB, the scores.
+
+    CPU seconds (this process's user + system time) are what a loaded shared machine distorts
+    least: other jobs stretch the wall clock, not the work done."""
     import resource
 
     torch.set_num_threads(threads)
     engine = ProxyEngine(space, "all", task, batch_size=batch, seed=seed, device=device)
-    t0 = time.perf_counter()
-    scores = naive_space_scores(engine, archs) if naive else engine.score(archs).scores
+    run = (lambda a: naive_space_scores(engine, a)) if naive else (lambda a: engine.score(a).scores)
+    if warmup:  # one-off costs (allocator, oneDNN primitives, imports) out of the timing
+        run(warmup)
+    t0, c0 = time.perf_counter(), time.process_time()
+    scores = run(archs)
     seconds = (time.perf_counter() - t0) / len(archs)
+    cpu = (time.process_time() - c0) / len(archs)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return seconds, peak, scores
+    return seconds, cpu, peak, scores
 
 
 def _in_child(*args):
@@ -427,25 +444,29 @@ def part_space_speed(args, report: list[str]) -> None:
         "",
         "Per-network path (one `torch.nn.Module` at a time; shared passes as for NB201). Same "
         "archs, weights and synthetic batch on both sides, each side in its own fresh process "
-        "(no warm-up, so both include the first arch's one-off costs); peak = that process's "
-        "peak resident memory (imports included, ≈ 0.4 GiB of it).",
+        "that first scores one other arch untimed (one-off costs out, as in part a); CPU "
+        "seconds = the process's user + system time (load-independent), wall = elapsed; "
+        "peak = that process's peak resident memory (imports included, ≈ 0.4 GiB of it).",
         "",
-        "| space / task | archs | one proxy per pass s/arch | engine s/arch | speed-up | peak MiB naive | peak MiB engine | max rel. diff (all 13) |",
-        "|---|---|---|---|---|---|---|---|",
+        "| space / task | archs | one proxy per pass CPU s/arch | engine CPU s/arch | speed-up (CPU) | one per pass wall s/arch | engine wall s/arch | speed-up (wall) | peak MiB naive | peak MiB engine | max rel. diff (all 13) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     only = set(filter(None, args.space_rank_only.split(",")))
     for space, task in SPACE_SPEED.items():
         if only and space not in only:
             continue
-        archs = get_space(space).sample(args.space_speed_archs, random_state=args.seed)
+        drawn = get_space(space).sample(args.space_speed_archs + 1, random_state=args.seed)
+        warmup, archs = drawn[:1], drawn[1:]
         common = (space, task, archs, args.space_batch, args.seed)
-        t_engine, mem_e, fast = _in_child(*common, False, args.space_device, args.threads)
-        t_naive, mem_n, slow = _in_child(*common, True, args.space_device, args.threads)
+        dev, threads = args.space_device, args.threads
+        t_engine, c_engine, mem_e, fast = _in_child(*common, False, dev, threads, warmup)
+        t_naive, c_naive, mem_n, slow = _in_child(*common, True, dev, threads, warmup)
         slow = slow.loc[fast.index, fast.columns]
         rel = ((fast - slow).abs() / slow.abs().clip(lower=1e-12)).to_numpy().max()
         lines.append(
-            f"| {space} / {task} | {len(archs)} | {t_naive:.2f} | {t_engine:.2f} | "
-            f"**{t_naive / t_engine:.2f}×** | {mem_n:.0f} | {mem_e:.0f} | {rel:.1e} |"
+            f"| {space} / {task} | {len(archs)} | {c_naive:.2f} | {c_engine:.2f} | "
+            f"**{c_naive / c_engine:.2f}×** | {t_naive:.2f} | {t_engine:.2f} | "
+            f"{t_naive / t_engine:.2f}× | {mem_n:.0f} | {mem_e:.0f} | {rel:.1e} |"
         )
         print(lines[-1], flush=True)
     lines += [
@@ -555,6 +576,204 @@ def part_space_rank(args, report: list[str]) -> None:
     print("\n".join(lines), flush=True)
 
 
+# ----------------------------------------------------------------------------- agreement
+#: The nine small-task sets of NAS-Bench-Suite-Zero (``9x_all.zip``): all 13 proxies recorded.
+NINE_TASKS = tuple(
+    f"{space}/{task}"
+    for space in ("nb201", "nb301", "tnb101_micro")
+    for task in ("ninapro", "svhn", "scifar100")
+)
+#: Proxy groups of the agreement runs, cheapest first. Each group is one engine run per arch
+#: (its proxies share passes: the shared group is one forward, the Jacobian backward and the
+#: graph-building loss backward with grasp's Hessian-vector product).
+AGREEMENT_GROUPS = {
+    "data-free": ("synflow", "params", "flops", "l2_norm"),
+    "zen": ("zen",),
+    "shared": ("nwot", "jacov", "epe_nas", "fisher", "grad_norm", "snip", "plain"),
+    "grasp": ("grasp",),
+}
+
+
+def _agreement_plans(args) -> list[tuple[str, str, tuple[str, ...], int, int]]:
+    """(space/task, group, proxies, archs wanted, batch) in the order the work is done: the
+    cheap data-free group first, then zen and the shared-pass group in turns, grasp last (its
+    Hessian-vector product costs about twice the rest of the shared pass). NB301 CIFAR-10 has
+    its data-free proxies, zen and nwot at ≥ 100 archs from part g."""
+    plans = [(st, "data-free", AGREEMENT_GROUPS["data-free"], args.agreement_archs,
+              args.agreement_batch) for st in NINE_TASKS]  # fmt: skip
+    plans.append(("nb301/cifar10", "shared", AGREEMENT_GROUPS["shared"][1:],
+                  args.agreement_archs, args.space_batch))  # fmt: skip
+    for st in NINE_TASKS:
+        for group in ("zen", "shared"):
+            plans.append((st, group, AGREEMENT_GROUPS[group], args.agreement_archs,
+                          args.agreement_batch))  # fmt: skip
+    plans.append(("nb301/cifar10", "grasp", ("grasp",), args.agreement_archs, args.space_batch))
+    plans += [(st, "grasp", ("grasp",), args.agreement_archs, args.agreement_batch)
+              for st in NINE_TASKS]  # fmt: skip
+    return plans
+
+
+def _agreement_archs(recorded: pd.DataFrame, proxies: tuple[str, ...], seed: int) -> list[str]:
+    """Archs with every proxy of the group recorded (not a −1e8 placeholder), in a seeded random
+    order: the first n of this order are the sample for any n, so a longer run extends a
+    shorter one."""
+    have = recorded[list(proxies)].dropna()
+    ids = sorted(have[(have > -1e7).all(axis=1)].index)
+    return [ids[i] for i in np.random.default_rng(seed).permutation(len(ids))]
+
+
+def part_agreement(args, report: list[str]) -> None:
+    """Computed vs recorded for every proxy on the nine small-task sets and NB301 CIFAR-10.
+
+    Scores go through the score cache (``--agreement-cache``), one transaction per slice of
+    archs, so a killed run resumes where it stopped and the report can be written at any time
+    (``--agreement-report-only``) from what is there. Work is done in rounds of
+    ``--agreement-slice`` archs per plan, so every set grows at the same pace.
+    ``--agreement-worker i/n`` takes every n-th plan, for n processes side by side.
+    """
+    from featurizers.zerocost.cache import computed_proxies
+    from predbench.data import load_task
+
+    plans = _agreement_plans(args)
+    recorded = {st: load_task(st).proxies for st in {p[0] for p in plans}}
+    order = {
+        (st, group): _agreement_archs(recorded[st], proxies, args.seed)[:n]
+        for st, group, proxies, n, _ in plans
+    }
+
+    def scores(st, proxies, archs, batch):
+        space, task = st.split("/")
+        return computed_proxies(space, archs, list(proxies), dataset=task, batch_size=batch,
+                                seed=args.seed, device=args.space_device,
+                                cache_dir=args.agreement_cache)  # fmt: skip
+
+    if not args.agreement_report_only:
+        worker, workers = (int(v) for v in args.agreement_worker.split("/"))
+        mine = []  # every n-th plan of each group, so that each worker gets a share of each
+        for group in AGREEMENT_GROUPS:
+            of_group = [p for p in plans if p[1] == group]
+            mine += [p for i, p in enumerate(of_group) if i % workers == worker]
+        mine.sort(key=plans.index)
+        step = args.agreement_slice
+        for tier in (("data-free",), ("zen", "shared"), ("grasp",)):
+            tier_plans = [p for p in mine if p[1] in tier]
+            longest = max((len(order[(p[0], p[1])]) for p in tier_plans), default=0)
+            for lo in range(0, longest, step):
+                for st, group, proxies, _, batch in tier_plans:
+                    archs = order[(st, group)][lo : lo + step]
+                    if not archs:
+                        continue
+                    t0 = time.perf_counter()
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore", RuntimeWarning)
+                        scores(st, proxies, archs, batch)
+                    print(f"{st} {group} archs {lo}–{lo + len(archs)}: "
+                          f"{(time.perf_counter() - t0) / len(archs):.2f} s/arch", flush=True)  # fmt: skip
+    from featurizers.zerocost.cache import ScoreCache
+
+    cache = ScoreCache(args.agreement_cache)
+    rows = []
+    for st, group, proxies, _, batch in plans:
+        space, task = st.split("/")
+        archs = order[(st, group)]
+        engine = ProxyEngine(space, list(proxies), task, batch_size=batch, seed=args.seed,
+                             device="cpu")  # fmt: skip
+        from featurizers.zerocost.cache import MinibatchKey
+
+        key = MinibatchKey(engine.dataset, len(engine.batch), engine.seed, engine.batch.source,
+                           str(engine.dtype).removeprefix("torch."))  # fmt: skip
+        got = cache.get(engine.space.NAME, archs, proxies, key, engine.network.NETWORK_VERSION)
+        for proxy in proxies:
+            rho, used = _spearman(got[proxy], recorded[st].loc[archs, proxy])
+            rows.append((st, proxy, group, used, len(archs), batch, rho))
+    table = pd.DataFrame(rows, columns=["set", "proxy", "group", "archs", "of", "batch", "rho"])
+    lines = [
+        f"## (h) Agreement on the nine small-task sets and NB301 CIFAR-10 (seed {args.seed})",
+        "",
+        "Spearman ρ between the engine's scores (synthetic batch) and the recorded ones "
+        "(`9x_all.zip`; NB301 CIFAR-10: the pilot `zc_nasbench301.json`), on archs drawn in a "
+        "seeded order from those with the proxy recorded (placeholders left out); *archs* = "
+        "how many were scored and compared, *of* = how many have it recorded (or were asked).",
+        "",
+        "| set | " + " | ".join(PROXIES) + " |",
+        "|---|" + "---|" * len(PROXIES),
+    ]
+    for st, part in table.groupby("set", sort=False):
+        cells = []
+        for proxy in PROXIES:
+            row = part[part["proxy"] == proxy]
+            if row.empty:
+                cells.append("")
+                continue
+            r = row.iloc[0]
+            cells.append("–" if r["archs"] < 3 else f"{r['rho']:.3f} ({r['archs']})")
+        lines.append(f"| {st} | " + " | ".join(cells) + " |")
+    lines += ["", "Batch per group: " + ", ".join(
+        sorted({f"{st} {g} {b}" for st, _, g, _, _, b, _ in table.itertuples(index=False)
+                if st == "nb301/cifar10" or st == NINE_TASKS[0]})) + ".", ""]  # fmt: skip
+    report.extend(lines)
+    print("\n".join(lines), flush=True)
+    if args.agreement_csv:
+        table.to_csv(args.agreement_csv, index=False)
+
+
+# ----------------------------------------------------------------------------- taskonomy
+def _taskonomy_run(space: str, task: str, archs: list[str], batch: int, seed: int, threads: int):
+    """Child-process body: all 13 on ``archs`` of one Taskonomy task; CPU/wall s per arch."""
+    import resource
+
+    torch.set_num_threads(threads)
+    engine = ProxyEngine(space, "all", task, batch_size=batch, seed=seed, device="cpu")
+    t0, c0 = time.perf_counter(), time.process_time()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        got = engine.score(archs)
+    wall = (time.perf_counter() - t0) / len(archs)
+    cpu = (time.process_time() - c0) / len(archs)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return wall, cpu, peak, got.scores, got.times.mean()
+
+
+def part_taskonomy(args, report: list[str]) -> None:
+    """The 13 proxies on 256×256 Taskonomy networks (TNB101 micro and macro), timed."""
+    import multiprocessing as mp
+
+    from featurizers.spaces import get_space
+
+    tasks = [t for t in args.taskonomy_tasks.split(",") if t]
+    lines = [
+        f"## (i) Taskonomy networks (3×256×256 input; jigsaw 9 tiles of 64×64): all 13, batch "
+        f"{args.taskonomy_batch}, CPU",
+        "",
+        f"{args.taskonomy_archs} arch(s) per space drawn with seed {args.seed}; each task in its "
+        "own fresh process (first-arch costs included). CPU s = the process's user + system "
+        "time; −1e8 = undefined for the task (Suite-Zero's choice, networks README).",
+        "",
+        "| space / task | archs | CPU s/arch | wall s/arch | peak MiB | wall s/arch: shared pass / "
+        "zen / synflow | proxies −1e8 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for space in [s for s in args.taskonomy_spaces.split(",") if s]:
+        archs = get_space(space).sample(args.taskonomy_archs, random_state=args.seed)
+        for task in tasks:
+            with mp.get_context("spawn").Pool(1) as pool:
+                wall, cpu, peak, scores, times = pool.apply(
+                    _taskonomy_run,
+                    (space, task, archs, args.taskonomy_batch, args.seed, args.threads),
+                )
+            undefined = [p for p in PROXIES if (scores[p] <= -1e7).all()]
+            shared = ("nwot", "jacov", "epe_nas", "fisher", "grad_norm", "snip", "plain", "grasp")
+            split = f"{times[list(shared)].sum():.1f} / {times['zen']:.1f} / {times['synflow']:.1f}"
+            lines.append(
+                f"| {space} / {task} | {len(archs)} | {cpu:.1f} | {wall:.1f} | {peak:.0f} | "
+                f"{split} | {', '.join(undefined) or '–'} |"
+            )
+            print(lines[-1], flush=True)
+    lines.append("")
+    report.extend(lines)
+    print("\n".join(lines), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -580,6 +799,19 @@ def main() -> None:
     parser.add_argument(
         "--space-rank-only", default="", help="comma list of spaces (or space/task) to rank or time"
     )
+    parser.add_argument("--agreement-archs", type=int, default=100)
+    parser.add_argument("--agreement-batch", type=int, default=16, help="batch of the 9x sets")
+    parser.add_argument("--agreement-slice", type=int, default=4)
+    parser.add_argument("--agreement-worker", default="0/1", help="i/n: this process's share")
+    parser.add_argument("--agreement-cache", type=Path, default=ROOT / "cache" / "agreement")
+    parser.add_argument("--agreement-report-only", action="store_true")
+    parser.add_argument("--agreement-csv", type=Path, default=None)
+    parser.add_argument("--taskonomy-archs", type=int, default=2)
+    parser.add_argument("--taskonomy-batch", type=int, default=8)
+    parser.add_argument("--taskonomy-spaces", default="tnb101_micro,tnb101_macro")
+    parser.add_argument(
+        "--taskonomy-tasks", default="class_scene,jigsaw,room_layout,segmentsemantic,autoencoder"
+    )
     parser.add_argument("--markdown", type=Path, default=None)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -595,6 +827,8 @@ def main() -> None:
         "datasets": part_datasets,
         "space-speed": part_space_speed,
         "space-rank": part_space_rank,
+        "agreement": part_agreement,
+        "taskonomy": part_taskonomy,
     }
     for name in args.parts.split(","):
         parts[name](args, report)

@@ -82,6 +82,23 @@ class NetworkScorer:
 
     # ------------------------------------------------------------------ shared pass
     def shared(self, net: nn.Module, wanted: set[str]) -> dict[str, float]:
+        """nwot, jacov, epe_nas and the loss proxies from one forward (see the module docstring).
+
+        Every proxy here differentiates with respect to the layer weights (or the input) only,
+        so the other parameters — normalisation layers' affine pairs, biases — are taken out
+        of autograd for the pass: no score changes, but the graph-building backward and grasp's
+        Hessian-vector product no longer carry their branches (≈ 5 % of the pass on NB101).
+        """
+        frozen = [p for p in _bookkeeping_parameters(net) if p.requires_grad]
+        for p in frozen:
+            p.requires_grad_(False)
+        try:
+            return self._shared(net, wanted)
+        finally:
+            for p in frozen:
+                p.requires_grad_(True)
+
+    def _shared(self, net: nn.Module, wanted: set[str]) -> dict[str, float]:
         net.train()
         layers = _layers(net)
         weights = [m.weight for m in layers]
@@ -143,9 +160,7 @@ class NetworkScorer:
             if not loss.requires_grad:  # the output does not depend on any weight
                 grads: tuple = (None,) * (len(weights) + len(acts))
             else:
-                grads = torch.autograd.grad(
-                    loss, [*weights, *acts], create_graph=grasp, allow_unused=True
-                )
+                grads = _grad(loss, [*weights, *acts], create_graph=grasp)
             g, act_grads = grads[: len(weights)], grads[len(weights) :]
             pairs = [(gr, w) for gr, w in zip(g, weights, strict=True) if gr is not None]
             with torch.no_grad():
@@ -160,7 +175,7 @@ class NetworkScorer:
             if grasp:
                 if pairs:
                     z = sum((gr.detach() * gr).sum() for gr, _ in pairs)
-                    hg = torch.autograd.grad(z, weights, allow_unused=True)
+                    hg = _grad(z, weights)
                     with torch.no_grad():
                         result["grasp"] = float(
                             sum(
@@ -192,7 +207,7 @@ class NetworkScorer:
         weights = [m.weight for m in layers]
         if not out.requires_grad:
             return 0.0
-        g = torch.autograd.grad(out.sum(), weights, allow_unused=True)
+        g = _grad(out.sum(), weights)
         with torch.no_grad():
             return float(
                 sum(
@@ -231,6 +246,35 @@ def _identity(self: nn.Module, x: torch.Tensor) -> torch.Tensor:
 
 def _is_relu(m: nn.Module) -> bool:
     return isinstance(m, nn.ReLU)
+
+
+def _grad(
+    output: torch.Tensor, inputs: list[torch.Tensor], create_graph: bool = False
+) -> tuple[torch.Tensor | None, ...]:
+    """``torch.autograd.grad`` with ``None`` for inputs that do not require grad: a weight that
+    never took part in a forward (the autoencoder's spectral-normalised discriminator, whose
+    ``weight`` is recomputed only when it runs) has no gradient — zero, as in NASLib."""
+    live = [i for i, t in enumerate(inputs) if t.requires_grad]
+    found = torch.autograd.grad(
+        output, [inputs[i] for i in live], create_graph=create_graph, allow_unused=True
+    )
+    out: list[torch.Tensor | None] = [None] * len(inputs)
+    for i, g in zip(live, found, strict=True):
+        out[i] = g
+    return tuple(out)
+
+
+def _bookkeeping_parameters(net: nn.Module) -> list[nn.Parameter]:
+    """Parameters no proxy differentiates and no layer weight is computed from: the affine pair
+    of every normalisation layer and the biases of the layers. (A spectral-normalised conv's
+    ``weight`` is computed from its ``weight_orig`` parameter, which therefore stays.)"""
+    out: list[nn.Parameter] = []
+    for m in net.modules():
+        if isinstance(m, (nn.modules.batchnorm._NormBase, nn.GroupNorm, nn.LayerNorm)):
+            out += [p for p in (m.weight, m.bias) if isinstance(p, nn.Parameter)]
+        elif isinstance(m, LAYER_TYPES) and isinstance(m.bias, nn.Parameter):
+            out.append(m.bias)
+    return list({id(p): p for p in out}.values())
 
 
 def _layers(net: nn.Module) -> list[nn.Module]:

@@ -82,6 +82,13 @@ def search_command(
         str | None,
         typer.Option(help="Recorded zero-cost score used as the surrogate (e.g. nwot)."),
     ] = None,
+    proxies_from: Annotated[
+        str | None,
+        typer.Option(
+            help="zcp features: recorded (the task's files) or computed (the proxy engine, "
+            "cached; any arch)."
+        ),
+    ] = None,
     param: Annotated[
         list[str] | None, typer.Option(help="Strategy parameter KEY=VALUE (repeatable).")
     ] = None,
@@ -165,6 +172,7 @@ def search_command(
                 "proxy": proxy,
                 "uncertainty": uncertainty,
                 "refit_every": refit_every,
+                "proxies_from": proxies_from,
             }
             spec = SearchSuite.from_mapping(
                 {

@@ -64,6 +64,7 @@ STRATEGY_KEYS: tuple[str, ...] = (
     "uncertainty",
     "n_members",
     "refit_every",
+    "proxies_from",
 )
 
 #: Strategies that need a surrogate.
@@ -106,6 +107,10 @@ class StrategySpec:
     uncertainty, n_members, refit_every
         See :class:`~predbench.search.PredictorSurrogate`. ``refit_every`` defaults to 1 for a
         predictor trained online and to 0 (never refit) for a pre-trained file.
+    proxies_from
+        Where the ``zcp`` features come from: ``"recorded"`` (the task's files: a candidate
+        without a recorded score is an error) or ``"computed"`` (the zero-cost engine, through
+        the computed-score cache, for any candidate; as ``proxies_from`` of comparison suites).
     """
 
     strategy: str
@@ -118,6 +123,13 @@ class StrategySpec:
     uncertainty: str = "ensemble"
     n_members: int = 5
     refit_every: int | None = None
+    proxies_from: str = "recorded"
+
+    def __post_init__(self) -> None:
+        if self.proxies_from not in ("recorded", "computed"):
+            raise ValueError(
+                f"proxies_from must be 'recorded' or 'computed', got {self.proxies_from!r}"
+            )
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any]) -> StrategySpec:
@@ -163,7 +175,8 @@ class StrategySpec:
         # A pre-trained file is named with its suffix: ``bananas[xgb.skops/path]`` is never the
         # label of the online ``xgb`` surrogate, ``bananas[xgb/path]``.
         predictor = Path(self.predictor).name if self.is_pretrained else self.predictor
-        return f"{self.name}[{predictor}/{self.features or 'path'}]"
+        computed = ", computed proxies" if self.proxies_from == "computed" else ""
+        return f"{self.name}[{predictor}/{self.features or 'path'}{computed}]"
 
     def settings(self) -> dict[str, Any]:
         """The settings that define the strategy (what a run id hashes)."""
@@ -183,6 +196,8 @@ class StrategySpec:
                     n_members=self.n_members,
                     refit_every=self.resolved_refit_every,
                 )
+                if self.proxies_from == "computed":  # absent when recorded: old run ids hold
+                    out["proxies_from"] = "computed"
         return out
 
     # ------------------------------------------------------------- building
@@ -239,7 +254,7 @@ class StrategySpec:
             predictor = make_predictor(self.predictor, **self.predictor_params)
         return PredictorSurrogate(
             predictor,
-            task_featurizer(task, features or "path"),
+            task_featurizer(task, features or "path", self.proxies_from),
             uncertainty=self.uncertainty,
             n_members=self.n_members,
             refit_every=self.resolved_refit_every,

@@ -138,3 +138,36 @@ def test_merged_chunks_equal_one_chunk():
     assert merged.archs == [a for p in parts for a in p.archs]
     whole = engine.collect(merged.archs, [merged], 0.0).scores
     _close(whole, engine.collect(merged.archs, parts, 0.0).scores, rtol=0)
+
+
+@pytest.mark.parametrize(
+    ("space", "arch", "dataset", "batch"),
+    [
+        ("nb301", NB301_ARCHS[1], "ninapro", 4),
+        # a spectral-normalised discriminator: its conv weights are computed from weight_orig
+        ("tnb101_micro", "64-41414-1_02_100", "autoencoder", 2),
+    ],
+)
+def test_shared_pass_leaves_parameters_as_it_found_them(space, arch, dataset, batch):
+    """The shared pass takes BatchNorm's affine pair and biases out of autograd while it runs
+    (no proxy differentiates them); afterwards every parameter is trainable again, so params
+    (trainable parameters) and later passes see the network unchanged, and the scores equal
+    those of the pass run with every parameter left trainable."""
+    from featurizers.zerocost._modular import SHARED
+
+    engine = ProxyEngine(space, "all", dataset, batch_size=batch, seed=2, device="cpu")
+    net = engine.build(arch, int(engine.arch_seeds([arch])[0]))
+    before = [(n, p.requires_grad) for n, p in net.named_parameters()]
+    layer_weights = {
+        id(m.weight) for m in net.modules() if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear))
+    }
+    assert any(id(p) not in layer_weights for p in net.parameters())  # something to freeze
+    scorer = engine._scorer()
+    frozen = scorer.shared(net, set(SHARED))
+    assert [(n, p.requires_grad) for n, p in net.named_parameters()] == before
+    assert all(p.grad is None for p in net.parameters())
+    for proxy in ("grad_norm", "snip", "fisher", "grasp", "jacov", "nwot"):
+        assert np.isfinite(frozen[proxy]), proxy  # the loss proxies run on every task
+    unfrozen = scorer._shared(net, set(SHARED))
+    for proxy in SHARED:
+        assert frozen[proxy] == pytest.approx(unfrozen[proxy], rel=1e-5, abs=1e-9, nan_ok=True)
