@@ -208,12 +208,29 @@ def _accuracy_sections(data: ReportData, draw: _Figures) -> list[Section]:
     return [curves, grid]
 
 
+#: Display names of the attacks of the robustness targets, in the order the report shows them.
+ATTACKS = {"fgsm": "FGSM", "pgd": "PGD", "square": "Square", "apgd_ce": "APGD-CE"}
+
+
 def target_label(target: str) -> str:
     """``"pgd_eps1"`` → ``"PGD ε=1"``; other columns keep their name (clean = validation acc.)."""
     head, sep, eps = str(target).partition("_eps")
     if not sep:
         return "clean" if target == "val_accuracy" else str(target)
-    return f"{head.replace('_', '-').upper()} ε={eps}"
+    return f"{ATTACKS.get(head, head.replace('_', '-').upper())} ε={eps}"
+
+
+def target_order(target: str) -> tuple:
+    """Sort key: clean accuracy first, then attacks in :data:`ATTACKS` order by ε, then the rest."""
+    head, sep, eps = str(target).partition("_eps")
+    if target == "val_accuracy":
+        return (0, 0, 0.0, "")
+    if sep and head in ATTACKS:
+        try:
+            return (1, list(ATTACKS).index(head), float(eps), "")
+        except ValueError:
+            pass
+    return (2, 0, 0.0, str(target))
 
 
 def _target_section(data: ReportData, draw: _Figures) -> Section | None:
@@ -236,10 +253,7 @@ def _target_section(data: ReportData, draw: _Figures) -> Section | None:
     )
     for task in several.index:
         runs = ok[ok["task"] == task]
-        targets = list(dict.fromkeys(runs["target"]))
-        if "val_accuracy" in targets:  # clean accuracy first, as the reference column
-            targets.remove("val_accuracy")
-            targets.insert(0, "val_accuracy")
+        targets = sorted(dict.fromkeys(runs["target"]), key=target_order)
         cell = aggregate(runs, "kendall_tau", by=["target", "features", "predictor", "train_size"])
         cell = cell.assign(
             row=cell["predictor"].astype(str) + " · " + cell["features"].astype(str),
@@ -253,7 +267,10 @@ def _target_section(data: ReportData, draw: _Figures) -> Section | None:
                 **{k: cell[k] for k in ("train_size", "mean", "ci_low", "ci_high", "n")},
             }
         )
-        fig = figs.predictor_feature_heatmap(shown, title=f"{task}: mean Kendall τ per target")
+        wide = len(targets) > 6  # cells too narrow for "±": the intervals are in the table/CSV
+        fig = figs.predictor_feature_heatmap(
+            shown, title=f"{task}: mean Kendall τ per target", intervals=not wide
+        )
         largest = int(cell["train_size"].max())
         at = cell[cell["train_size"] == largest]
         best = at.loc[at.groupby("target")["mean"].idxmax()].sort_values("order")
@@ -292,7 +309,8 @@ def _target_section(data: ReportData, draw: _Figures) -> Section | None:
                 how_to_read="One panel per training-set size. Columns are the targets (clean = "
                 "validation accuracy; ATTACK ε=e = accuracy under that attack at L∞ radius "
                 "e/255), rows a predictor with a feature set. A cell is the mean Kendall τ over "
-                "its seeds, ± half the 95 % interval. Darker = higher τ. Read down a column to "
+                "its seeds, ± half the 95 % interval (with more than six targets the cells show the mean "
+                "only; the intervals are in the figure's CSV). Darker = higher τ. Read down a column to "
                 "find the best predictor for a target, along a row to see how much harder a "
                 "predictor finds robustness than clean accuracy.",
             ),

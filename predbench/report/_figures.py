@@ -281,11 +281,16 @@ def _cell_text_color(shade: float) -> str:
 
 @_paper
 def predictor_feature_heatmap(
-    cell: pd.DataFrame, *, title: str, value_label: str = "mean Kendall τ"
+    cell: pd.DataFrame,
+    *,
+    title: str,
+    value_label: str = "mean Kendall τ",
+    intervals: bool = True,
 ) -> Figure:
     """Predictors (rows) × feature sets (columns) of ``mean``, one panel per training size.
 
-    Annotated with mean ± half-interval; one colour scale for all panels, darker = better.
+    Annotated with mean ± half-interval (the mean only with ``intervals=False``, for grids whose
+    cells are too narrow for two numbers); one colour scale for all panels, darker = better.
     """
     predictors = list(dict.fromkeys(cell["predictor"]))
     feature_sets = list(dict.fromkeys(cell["features"]))
@@ -326,7 +331,7 @@ def predictor_feature_heatmap(
                     ax.text(j, i, "–", ha="center", va="center", color="#777777")
                     continue
                 text = f"{grid[i, j]:.2f}"
-                if np.isfinite(half[i, j]):
+                if intervals and np.isfinite(half[i, j]):
                     text += f"\n±{half[i, j]:.2f}"
                 shade = (grid[i, j] - vmin) / (vmax - vmin)
                 ax.text(j, i, text, ha="center", va="center", color=_cell_text_color(shade))
