@@ -46,10 +46,9 @@ from predbench.predictors._base import (
     COMMON_CONSTRAINTS,
     BasePredictor,
     blas_threads,
-    fraction,
-    positive_int,
     seed_from,
 )
+from predbench.predictors._trees import RandomForestPredictor, XGBPredictor
 
 #: Zoo members a :class:`ChainedPredictor` may chain (tree models: fast, scale-free inputs).
 CHAIN_BASES: tuple[str, ...] = ("rf", "xgb", "lgbm")
@@ -103,6 +102,26 @@ class _MultiTargetBase(BasePredictor):
             return Y[:, 0]
         return (Y - self.center_) / self.scale_
 
+    def _joint_model(self, seed: int, several: bool) -> Any:
+        """The unfitted library model of a member, for one column or ``several`` (weighted)."""
+        raise NotImplementedError
+
+    def fit(self, X: Any, y: Any) -> _MultiTargetBase:
+        """Fit the member's model to the weighted columns of ``y`` (:meth:`_weighted`)."""
+        X, Y = self._validate(X, y)
+        Z = self._weighted(Y)
+        self.model_ = self._joint_model(seed_from(self.random_state), several=Z.ndim == 2)
+        with blas_threads(self):
+            self.model_.fit(X, Z)
+        return self
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Predicted targets in their own units: 1-D or (n, n_targets_), as ``y`` was."""
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        with blas_threads(self):
+            return self._unweighted(self.model_.predict(X))
+
     def _unweighted(self, Z: np.ndarray) -> np.ndarray:
         """Predictions of :meth:`_weighted`'s columns back in the units (and shape) of ``y``."""
         Z = np.asarray(Z, dtype=np.float64)
@@ -143,16 +162,7 @@ class MultiOutputForestPredictor(_MultiTargetBase):
     summary = "random forest fitted jointly to the target and auxiliary targets (multi-output)"
 
     _parameter_constraints: ClassVar[dict] = {
-        **COMMON_CONSTRAINTS,
-        "n_estimators": positive_int(),
-        "max_features": [
-            *fraction(),
-            Interval(Integral, 1, None, closed="left"),
-            StrOptions({"sqrt", "log2"}),
-            None,
-        ],
-        "min_samples_leaf": positive_int(),
-        "max_depth": [*positive_int(), None],
+        **RandomForestPredictor._parameter_constraints,
         "aux_weight": [Interval(Real, 0, None, closed="left")],
     }
 
@@ -174,30 +184,10 @@ class MultiOutputForestPredictor(_MultiTargetBase):
         self.n_jobs = n_jobs
         self.random_state = random_state
 
-    def fit(self, X: Any, y: Any) -> MultiOutputForestPredictor:
-        """Fit one forest to the standardised, weighted columns of ``y``."""
-        from sklearn.ensemble import RandomForestRegressor
-
-        X, Y = self._validate(X, y)
-        Z = self._weighted(Y)
-        self.model_ = RandomForestRegressor(
-            n_estimators=self.n_estimators,
-            max_features=self.max_features,
-            min_samples_leaf=self.min_samples_leaf,
-            max_depth=self.max_depth,
-            n_jobs=self.n_jobs,
-            random_state=seed_from(self.random_state),
-        )
-        with blas_threads(self):
-            self.model_.fit(X, Z)
-        return self
-
-    def predict(self, X: Any) -> np.ndarray:
-        """Predicted targets in their own units: 1-D or (n, n_targets_), as ``y`` was."""
-        check_is_fitted(self)
-        X = validate_data(self, X, dtype=np.float64, reset=False)
-        with blas_threads(self):
-            return self._unweighted(self.model_.predict(X))
+    def _joint_model(self, seed: int, several: bool) -> Any:
+        params = self.get_params()
+        params.pop("aux_weight")
+        return RandomForestPredictor(**params)._build_model(seed, 0, 0)  # natively multi-output
 
 
 class MultiOutputXGBPredictor(_MultiTargetBase):
@@ -230,14 +220,7 @@ class MultiOutputXGBPredictor(_MultiTargetBase):
     summary = "XGBoost multi-output trees over the target and auxiliary targets"
 
     _parameter_constraints: ClassVar[dict] = {
-        **COMMON_CONSTRAINTS,
-        "n_estimators": positive_int(),
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "max_depth": [Interval(Integral, 0, None, closed="left")],
-        "subsample": fraction(),
-        "colsample_bytree": fraction(),
-        "min_child_weight": [Interval(Real, 0, None, closed="left")],
-        "reg_lambda": [Interval(Real, 0, None, closed="left")],
+        **XGBPredictor._parameter_constraints,
         "aux_weight": [Interval(Real, 0, None, closed="left")],
     }
 
@@ -265,35 +248,11 @@ class MultiOutputXGBPredictor(_MultiTargetBase):
         self.n_jobs = n_jobs
         self.random_state = random_state
 
-    def fit(self, X: Any, y: Any) -> MultiOutputXGBPredictor:
-        """Boost multi-output trees on the weighted columns of ``y``."""
-        from xgboost import XGBRegressor
-
-        X, Y = self._validate(X, y)
-        Z = self._weighted(Y)
-        self.model_ = XGBRegressor(
-            tree_method="hist",
-            n_estimators=self.n_estimators,
-            learning_rate=self.learning_rate,
-            max_depth=self.max_depth,
-            subsample=self.subsample,
-            colsample_bytree=self.colsample_bytree,
-            min_child_weight=self.min_child_weight,
-            reg_lambda=self.reg_lambda,
-            n_jobs=self.n_jobs,
-            random_state=seed_from(self.random_state),
-            **({"multi_strategy": "multi_output_tree"} if Z.ndim == 2 else {}),
-        )
-        with blas_threads(self):
-            self.model_.fit(X, Z)
-        return self
-
-    def predict(self, X: Any) -> np.ndarray:
-        """Predicted targets in their own units: 1-D or (n, n_targets_), as ``y`` was."""
-        check_is_fitted(self)
-        X = validate_data(self, X, dtype=np.float64, reset=False)
-        with blas_threads(self):
-            return self._unweighted(self.model_.predict(X))
+    def _joint_model(self, seed: int, several: bool) -> Any:
+        params = self.get_params()
+        params.pop("aux_weight")
+        model = XGBPredictor(**params)._build_model(seed, 0, 0)
+        return model.set_params(multi_strategy="multi_output_tree") if several else model
 
 
 class ChainedPredictor(_MultiTargetBase):
