@@ -19,10 +19,9 @@ Protocols (split rules and sources: :mod:`predbench.evaluation.protocols`; model
     data hold for ≥ 600 labelled cells.
 
 Parts (``--part``): ``repro`` (published models, their seeds), ``beat`` (the predbench winner
-against the best published model on the reporting seeds, paired per seed), ``all``, and
-``transfer``: the winner on the TA-GATES split with one more column, every cell's NB201 CIFAR-100
-validation accuracy — labels of another dataset, so a transfer upper bound reported apart, never
-a claim on the protocol.
+against the best published model on the reporting seeds, paired per seed), ``all``. The winner
+with other datasets' accuracy as features (``transfer[all]``) runs as shipped suites and is
+tabulated by ``benchmarks/protocols_transfer.py``, apart from the same-information comparison.
 
 Each finished run is appended to ``--runs`` (JSON lines), so an interrupted run resumes;
 ``--fresh`` starts over. Printed tables are Markdown.
@@ -92,9 +91,6 @@ SUITE_ZERO_TASKS = {
 TAGATES_REPRO_SEEDS = TAGATES_REPORTING_SEEDS[:10]
 #: The predbench predictor compared with the published models.
 WINNER = "consensus_ensemble"
-#: The winner with CIFAR-100 validation accuracy as an extra feature (``--part transfer``).
-TRANSFER = "consensus_ensemble+cifar100_val"
-TRANSFER_SIZES = (46, 233, 935)
 MARGIN = 0.02
 
 
@@ -204,7 +200,6 @@ def models() -> dict[str, Callable[[int], object]]:
         "graf_rf": lambda s: make_published("graf_rf", random_state=s),
         "suite_zero_xgb": lambda s: make_published("suite_zero_xgb", random_state=s),
         WINNER: lambda s: make_predictor(WINNER, random_state=s),
-        TRANSFER: lambda s: make_predictor(WINNER, random_state=s),
     }
 
 
@@ -243,9 +238,6 @@ def plan(part: str) -> list[tuple[str, str, int, str, int]]:
         for protocol, task, size in tagates[:2] + graf + suite + tagates[2:]:
             for model in (WINNER, baseline[protocol]):
                 runs += [(protocol, task, size, model, s) for s in seeds[protocol]]
-    if part == "transfer":
-        for size in TRANSFER_SIZES:
-            runs += [("tagates", "nb201/cifar10", size, TRANSFER, s) for s in TAGATES_REPRO_SEEDS]
     return list(dict.fromkeys(runs))
 
 
@@ -281,9 +273,6 @@ def execute(runs, log: RunLog) -> None:
                 X, X_ours, y, pool = data
                 train, test = suite_zero_split(list(pool), seed)
             features = X_ours if model == WINNER else X
-            if model == TRANSFER:
-                cifar100 = load_task("nb201/cifar100").targets["val_accuracy"]
-                features = X.assign(**{"transfer:cifar100_val": cifar100.loc[X.index].to_numpy()})
             tau, seconds = fit_score(factories[model], seed, features, y, train, test, features)
             log.add({"protocol": protocol, "task": task, "size": size, "model": model,
                      "seed": seed, "kendall_tau": tau, "seconds": seconds})  # fmt: skip
@@ -412,7 +401,7 @@ def leaderboards(frame: pd.DataFrame) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=("repro", "beat", "all", "transfer"), default="all")
+    parser.add_argument("--part", choices=("repro", "beat", "all"), default="all")
     parser.add_argument("--runs", type=Path, default=ROOT / "results" / "bench_protocols.jsonl")
     parser.add_argument("--fresh", action="store_true")
     args = parser.parse_args(argv)
@@ -427,16 +416,6 @@ def main(argv: list[str] | None = None) -> None:
     if args.part in ("beat", "all"):
         print(beat_table(beat_rows(frame)), "\n")
         print(leaderboards(frame), "\n")
-    if args.part == "transfer":
-        print("### Transfer upper bound (CIFAR-100 labels of every cell; not a protocol claim)\n")
-        print("| model | " + " | ".join(map(str, TRANSFER_SIZES)) + " |")
-        print("|---|" + "---|" * len(TRANSFER_SIZES))
-        for model in (TRANSFER, WINNER, "graf_xgb_tuned"):
-            cells = []
-            for size in TRANSFER_SIZES:
-                taus = _cell(frame, "tagates", "nb201/cifar10", size, model, TAGATES_REPRO_SEEDS)
-                cells.append(_fmt(mean_interval(taus)) if len(taus) else "–")
-            print(f"| `{model}` | " + " | ".join(cells) + " |")
     if args.part in ("repro", "all"):
         print("### Which published Suite-Zero tasks the data support\n")
         print("| task | published τ | here |\n|---|---|---|")

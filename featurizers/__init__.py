@@ -19,6 +19,7 @@ from .graf import Graf
 from .onehot import OneHot
 from .path import PathEncoding
 from .table import feature_table, make_union
+from .transfer import TransferTargets
 from .zcp import RecordedProxies
 
 __version__ = "0.1.0"
@@ -31,6 +32,7 @@ __all__ = [
     "OneHot",
     "PathEncoding",
     "RecordedProxies",
+    "TransferTargets",
     "UnsupportedSpaceError",
     "feature_table",
     "make_featurizer",

@@ -6,6 +6,7 @@ from ._base import ArchFeaturizer
 from .graf import Graf
 from .onehot import OneHot
 from .path import PathEncoding
+from .transfer import TransferTargets
 from .zcp import RecordedProxies
 
 #: Family name → featurizer class. A family's columns are named ``"<family>:<name>"``.
@@ -14,6 +15,7 @@ FAMILIES: dict[str, type[ArchFeaturizer]] = {
     "path": PathEncoding,
     "graf": Graf,
     "zcp": RecordedProxies,
+    "transfer": TransferTargets,
 }
 
 

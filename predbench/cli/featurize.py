@@ -44,7 +44,11 @@ def register(app: typer.Typer) -> None:
             None, "--path-cutoff", min=1, help="Keep only the first N path-encoding bits."
         ),
         task: str | None = typer.Option(
-            None, "--task", "-t", help="zcp from this task's recorded proxies, e.g. nb201/cifar10."
+            None,
+            "--task",
+            "-t",
+            help="zcp from this task's recorded proxies, e.g. nb201/cifar10; for transfer[...], "
+            "the task predicted (its own labels are never read).",
         ),
         proxies_file: Path | None = typer.Option(
             None,
@@ -87,6 +91,12 @@ def register(app: typer.Typer) -> None:
                 f"{supported_families(module.NAME)}",
                 param_hint="--features",
             )
+        if "transfer" in families and task is None:
+            raise typer.BadParameter(
+                "the transfer family reads other tasks' accuracy: pass --task SPACE/TASK, the "
+                "task whose accuracy you predict (its own labels are never read)",
+                param_hint="--features",
+            )
         zcp = _proxy_scores(module.NAME, task, proxies_file) if "zcp" in families else None
         if zcp is not None and feature_set.proxies is not None:
             missing = [p for p in feature_set.proxies if p not in zcp.columns]
@@ -116,6 +126,15 @@ def register(app: typer.Typer) -> None:
 
         console = Console(stderr=True)
         ids = _read_archs(module, archs, zcp, console)
+        if "transfer" in families:
+            from predbench.evaluation.features import transfer_table
+            from predbench.runs.cache import cached_task
+
+            try:
+                targets = transfer_table(cached_task(str(task)), feature_set.sources or (), ids)
+            except (KeyError, ValueError) as exc:
+                raise typer.BadParameter(str(exc).strip("\"'"), param_hint="--features") from exc
+            params["transfer"] = {"targets": targets}
         table = _compute(module.NAME, ids, families, params, console, zcp)
         _write_atomic(table, output)
         console.print(

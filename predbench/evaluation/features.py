@@ -22,7 +22,94 @@ from predbench.runs.cache import cached_task, task_fingerprint
 #: Feature tables kept per process (NB201: ~9,445 × ≤ 400 small-int/float columns each).
 _TABLES_CACHED: int = 16
 
-__all__ = ["build_table", "cached_pool", "cached_table", "cached_task", "feature_columns"]
+__all__ = [
+    "TRANSFER_ALL",
+    "TRANSFER_TARGET",
+    "build_table",
+    "cached_pool",
+    "cached_table",
+    "cached_task",
+    "feature_columns",
+    "transfer_sources",
+    "transfer_table",
+]
+
+#: The column of a source task that the ``transfer`` family reads.
+TRANSFER_TARGET: str = "val_accuracy"
+
+
+#: ``transfer[all]``: every other task of the space that records the target for the whole pool.
+TRANSFER_ALL: str = "all"
+
+
+def transfer_sources(
+    task: Task, sources: tuple[str, ...], archs: Any = None, known: Any = None
+) -> dict[str, str]:
+    """Source name as written (``"cifar100"``) → task key (``"nb201/cifar100"``), checked.
+
+    A name without ``/`` is a task of ``task``'s space; a full key is taken as it is.
+    ``transfer[all]`` resolves to every other shipped task of the space whose
+    :data:`TRANSFER_TARGET` covers ``archs`` (a rule, so nobody picks sources by their score).
+    Raises ``ValueError`` naming the source: the task itself (its own labels would leak into its
+    features), an unknown task, another space, no :data:`TRANSFER_TARGET`, or archs it lacks.
+    """
+    from predbench.data import list_tasks
+
+    known = [info.key for info in list_tasks()] if known is None else list(known)
+    space_tasks = [k for k in known if k.split("/")[0] == task.key.split("/")[0] and k != task.key]
+    if tuple(sources) == (TRANSFER_ALL,):
+        keys = {k.split("/", 1)[1]: k for k in space_tasks if _covers(k, archs)}
+        if not keys:
+            raise ValueError(
+                f"transfer[all]: no other task of space {task.space!r} records {TRANSFER_TARGET!r} "
+                f"for every arch of the pool (tasks of the space: {space_tasks})"
+            )
+        return keys
+    keys = {name: name if "/" in name else f"{task.space}/{name}" for name in sources}
+    for name, key in keys.items():
+        if key == task.key:
+            raise ValueError(
+                f"transfer[{name}] is task {task.key!r} itself: its labels cannot be its "
+                "features; name other tasks of the space"
+            )
+        if key not in known:
+            raise ValueError(f"transfer[{name}]: no task {key!r}; choose from {space_tasks}")
+        source = cached_task(key)
+        if source.space != task.space:
+            raise ValueError(
+                f"transfer[{name}]: task {key!r} is in space {source.space!r}, not {task.space!r}"
+            )
+        if TRANSFER_TARGET not in source.targets.columns:
+            raise ValueError(
+                f"transfer[{name}]: task {key!r} has no {TRANSFER_TARGET!r} column; it has "
+                f"{list(source.targets.columns)}"
+            )
+        if archs is not None and not _covers(key, archs):
+            values = source.targets[TRANSFER_TARGET].reindex(pd.Index(archs))
+            lacking = values.index[values.isna()]
+            raise ValueError(
+                f"transfer[{name}]: {len(lacking):,} of the {len(values):,} archs have no "
+                f"{TRANSFER_TARGET!r} on task {key!r} (e.g. {lacking[0]!r})"
+            )
+    return keys
+
+
+def _covers(key: str, archs: Any) -> bool:
+    source = cached_task(key)
+    if TRANSFER_TARGET not in source.targets.columns:
+        return False
+    if archs is None:
+        return True
+    return bool(source.targets[TRANSFER_TARGET].reindex(pd.Index(archs)).notna().all())
+
+
+def transfer_table(task: Task, sources: tuple[str, ...], archs: Any = None) -> pd.DataFrame:
+    """Each source task's recorded :data:`TRANSFER_TARGET`, one column per source name
+    (:func:`transfer_sources` resolves and checks the names against ``archs``)."""
+    keys = transfer_sources(task, sources, archs)
+    return pd.DataFrame(
+        {name: cached_task(key).targets[TRANSFER_TARGET] for name, key in keys.items()}
+    )
 
 
 def cached_pool(key: str, target: str, pool: str) -> pd.Index:
@@ -43,7 +130,8 @@ def build_table(
 ) -> pd.DataFrame:
     """Feature table of ``archs`` for the feature set ``spec`` (``"graf+zcp[flops,params]"``).
 
-    ``zcp`` reads the task's recorded proxies, or — with a computed ``proxy_source``
+    ``transfer[...]`` reads other tasks' recorded accuracy (:func:`transfer_table`). ``zcp``
+    reads the task's recorded proxies, or — with a computed ``proxy_source``
     (:func:`predbench.evaluation.runspec.computed_source`) — scores the proxy engine computes
     for these archs (cached by space, arch, proxy, minibatch and network version, so each is
     computed once: :func:`featurizers.zerocost.cache.computed_proxies`).
@@ -70,7 +158,12 @@ def build_table(
             seed=how["seed"],
             device="cpu",
         )
-    return feature_table(task.space, archs, list(fs.families), zcp=zcp, zcp_names=fs.proxies)
+    params = {}
+    if fs.uses_transfer:
+        params["transfer"] = {"targets": transfer_table(task, fs.sources or (), archs)}
+    return feature_table(
+        task.space, archs, list(fs.families), zcp=zcp, zcp_names=fs.proxies, params=params
+    )
 
 
 def cached_table(

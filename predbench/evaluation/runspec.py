@@ -5,8 +5,9 @@ A :class:`RunSpec` is a small picklable value sent to whichever process executes
 data files, the resolved pool rule with its size and fingerprint, the split rule and test size,
 the feature set with the proxies it reads, the predictor's registry name with **all** its
 parameters (defaults included, so ``rf`` and ``rf`` with ``n_estimators = 100`` are one run),
-``top_k``, the training-set size, the seed and any auxiliary targets the predictor learns
-jointly — so the same run has the same id in any process,
+``top_k``, the training-set size, the seed, any auxiliary targets the predictor learns
+jointly and, for a ``transfer[...]`` feature set, the source tasks with their data fingerprints —
+so the same run has the same id in any process,
 on any machine, from any suite file. The display label of the predictor and the name of the
 protocol preset are not settings: two suites that label one predictor differently share its runs.
 
@@ -96,14 +97,18 @@ class RunSpec:
     #: ``target`` (multi-output); ``""`` for none — then left out of the settings, so a plain
     #: run keeps the id it always had.
     auxiliary_targets: str = ""
+    #: Canonical JSON {source task key: data fingerprint} of a ``transfer[...]`` feature set
+    #: (other tasks' labels read as features); ``""`` for none, then left out of the settings.
+    feature_sources: str = ""
 
     def settings(self) -> dict[str, Any]:
         """The fields that define the run plus the harness version."""
         values = asdict(self)
         for display_only in ("params", "predictor", "protocol", "task_source"):
             values.pop(display_only)
-        if not values["auxiliary_targets"]:
-            values.pop("auxiliary_targets")
+        for optional in ("auxiliary_targets", "feature_sources"):
+            if not values[optional]:
+                values.pop(optional)
         values["harness"] = HARNESS_VERSION
         return values
 

@@ -73,6 +73,7 @@ COLUMNS: dict[str, str] = {
     "seed": "BIGINT",
     "harness": "INTEGER",
     "auxiliary_targets": "VARCHAR",
+    "feature_sources": "VARCHAR",
     "settings": "VARCHAR NOT NULL",
     "status": "VARCHAR",
     "error": "VARCHAR",
@@ -100,7 +101,9 @@ Store.register_tables(
     + ");\n"
     # Stores written before multi-output runs existed lack this column; runs without auxiliary
     # targets leave it NULL, so adding it changes no stored row.
-    + "ALTER TABLE runs ADD COLUMN IF NOT EXISTS auxiliary_targets VARCHAR;\n",
+    + "ALTER TABLE runs ADD COLUMN IF NOT EXISTS auxiliary_targets VARCHAR;\n"
+    # Likewise for the source tasks of a ``transfer[...]`` feature set.
+    + "ALTER TABLE runs ADD COLUMN IF NOT EXISTS feature_sources VARCHAR;\n",
 )
 
 #: Export formats of :meth:`ResultsStore.export` / :func:`write_frame`.

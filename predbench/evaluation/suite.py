@@ -40,7 +40,11 @@ regressor (checked before any run), and the auxiliary columns are part of the ru
 A target equal to one of a predictor's auxiliary targets is skipped for that predictor.
 
 A feature set joins families with ``+``; ``zcp`` alone means every proxy the task records, and
-``zcp[flops,params]`` keeps only those proxies (:mod:`featurizers.featureset`). ``predictors``
+``zcp[flops,params]`` keeps only those proxies (:mod:`featurizers.featureset`);
+``transfer[cifar100,ImageNet16-120]`` adds each arch's recorded ``val_accuracy`` on other tasks
+of the same space (``transfer[all]``: every other task that covers the pool) — labels of other
+datasets, never of the suite's own task; the source tasks and their data fingerprints are part of
+the run's identity (:func:`predbench.evaluation.features.transfer_sources`). ``predictors``
 may also be a list of names.
 
 A task is a shipped task key or a user's own benchmark file, a table resolved relative to the
@@ -261,6 +265,8 @@ class TaskPlan:
     feature_proxies: Mapping[str, tuple[str, ...]]
     #: ``"recorded"`` or how the proxies are computed (:func:`.runspec.computed_source`).
     proxy_source: str = "recorded"
+    #: Feature set spec → {source task key: data fingerprint} of its ``transfer[...]`` part.
+    feature_sources: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 class SuiteValidator(Protocol):
@@ -337,6 +343,14 @@ class DataValidator:
         from predbench.evaluation.features import feature_columns
 
         return feature_columns(_task(task), feature_set)
+
+    def transfer_sources(
+        self, task: str, sources: tuple[str, ...], archs: pd.Index
+    ) -> dict[str, str]:
+        """Source name → task key of a ``transfer[...]`` part, checked against the pool."""
+        from predbench.evaluation.features import transfer_sources
+
+        return transfer_sources(_task(task), sources, archs, self.tasks())
 
 
 def _task(key: str) -> Any:
@@ -670,6 +684,7 @@ def validate_suite(
         if not computed:
             _check_pool_has_features(suite, validator, task, target, pool, archs, proxies)
         _check_auxiliary_targets(suite, validator, task, target, pool, archs)
+        feature_sources = _check_transfer(suite, validator, task, archs)
         largest = max(suite.train_sizes)
         need = largest + (suite.test_size if suite.test_size is not None else 1)
         if need > len(archs):
@@ -702,6 +717,7 @@ def validate_suite(
             data=validator.fingerprint(task),
             feature_proxies=feature_proxies,
             proxy_source=proxy_source,
+            feature_sources=feature_sources,
         )
     return plans
 
@@ -785,6 +801,26 @@ def _check_auxiliary_targets(
                     f"{task!r} have no {aux!r} (the scored target is {target!r}); an auxiliary "
                     "target must cover the whole pool",
                 )
+
+
+def _check_transfer(
+    suite: Suite, validator: SuiteValidator, task: str, archs: pd.Index
+) -> dict[str, dict[str, str]]:
+    """Source tasks of every ``transfer[...]`` part, resolved and checked against the pool
+    (:func:`predbench.evaluation.features.transfer_sources`). Returns spec → {source key: data
+    fingerprint}, part of the run ids."""
+    found: dict[str, dict[str, str]] = {}
+    for fs in suite.all_feature_sets():
+        if not fs.uses_transfer:
+            continue
+        try:
+            sources = validator.transfer_sources(task, fs.sources or (), archs)  # type: ignore[attr-defined]
+        except ValueError as err:
+            raise SuiteError(
+                suite.source, _feature_key(suite, fs), f"{fs.spec!r} on task {task!r}: {err}"
+            ) from None
+        found[fs.spec] = {key: validator.fingerprint(key) for key in sources.values()}
+    return found
 
 
 def _feature_key(suite: Suite, fs: FeatureSet) -> str:
@@ -879,6 +915,9 @@ def expand(suite: Suite, plans: Mapping[tuple[str, str], TaskPlan]) -> list[RunS
                                 task_source=suite.task_sources.get(task, ""),
                                 auxiliary_targets=canonical_json(list(entry.auxiliary_targets))
                                 if entry.auxiliary_targets
+                                else "",
+                                feature_sources=canonical_json(dict(plan.feature_sources[fs.spec]))
+                                if fs.spec in plan.feature_sources
                                 else "",
                             )
                         )

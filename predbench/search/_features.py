@@ -135,6 +135,11 @@ def task_featurizer(
     from predbench.evaluation.suite import parse_feature_set
 
     fs = parse_feature_set(features)
+    if fs.uses_transfer:
+        raise ValueError(
+            f"feature set {features!r}: the transfer family (other tasks' recorded accuracy) is "
+            "available in comparison suites, not in search; drop transfer[...] from the strategy"
+        )
     if proxies_from not in ("recorded", "computed"):
         raise ValueError(f"proxies_from must be 'recorded' or 'computed', got {proxies_from!r}")
     if proxies_from == "computed" and fs.uses_proxies:

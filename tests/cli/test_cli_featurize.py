@@ -179,3 +179,26 @@ def test_zcp_subset_grammar_and_the_dropped_archs_are_said(tmp_path):
     )  # fmt: skip
     assert whole.exit_code == 0 and "left out" not in whole.output
     assert len(pd.read_parquet(out)) == 15625
+
+
+def test_transfer_features_read_the_other_datasets_of_the_task_space(tmp_path):
+    from predbench.runs.cache import cached_task
+
+    archs = tmp_path / "archs.txt"
+    archs.write_text("(4, 0, 3, 1, 4, 3)\n(2, 2, 2, 2, 2, 2)\n")
+    out = tmp_path / "features.csv"
+    features = ["--features", "graf+transfer[all]", "--archs", str(archs), "-o", str(out)]
+    result = run("--space", "nb201", *features)
+    assert result.exit_code != 0
+    assert "pass--taskSPACE/TASK" in squeezed(result.output)
+    assert not out.exists()
+    result = run("--space", "nb201", "--task", "nb201/cifar10", *features)
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out, index_col="arch")
+    assert list(table.columns[-2:]) == ["transfer:cifar100", "transfer:ImageNet16-120"]
+    recorded = cached_task("nb201/cifar100").targets["val_accuracy"]
+    assert table["transfer:cifar100"].tolist() == recorded.loc[table.index].tolist()
+    result = run("--space", "nb201", "--task", "nb201/cifar10", *features[:1],
+                 "graf+transfer[cifar10]", *features[2:])  # fmt: skip
+    assert result.exit_code != 0
+    assert "itslabelscannotbeitsfeatures" in squeezed(result.output)

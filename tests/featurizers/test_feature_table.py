@@ -101,7 +101,7 @@ def test_unknown_family_lists_the_choices():
 def test_space_without_the_family_is_a_clear_error():
     with pytest.raises(UnsupportedSpaceError, match=r"'path' has no encoding for .*'tnb101_macro'"):
         feature_table("tnb101_macro", "all", "graf+path")
-    assert supported_families("tnb101_macro") == ["onehot", "graf", "zcp"]
+    assert supported_families("tnb101_macro") == ["onehot", "graf", "zcp", "transfer"]
     assert set(supported_families("nb201")) == set(FAMILIES)
 
 
@@ -134,7 +134,9 @@ def test_every_space_has_one_hot_and_graf():
 
 @pytest.mark.parametrize("space", ["nb201", "tnb101_micro", "tnb101_macro", "nb101", "nb301"])
 def test_no_archs_gives_an_empty_table_with_every_column(space):
-    families = [f for f in supported_families(space) if f != "zcp"]
+    families = [
+        f for f in supported_families(space) if f not in ("zcp", "transfer")
+    ]  # table lookups need a table
     empty = feature_table(space, [], families)
     some = feature_table(space, get_space(space).sample(3, random_state=1), families)
     assert empty.shape == (0, some.shape[1])
