@@ -34,6 +34,7 @@ FAMILY_COLORS: dict[str, str] = {
     "onehot": "#ff7f0e",
     "path": "#9467bd",
     "graph": "#8c564b",
+    "transfer": "#d62728",
 }
 OTHER_COLOR = "#7f7f7f"
 #: Raster resolution of the page's PNGs (the exported SVG/PDF are vector).
