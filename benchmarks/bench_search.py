@@ -162,6 +162,10 @@ def search_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
         store = SearchStore(ROOT / suite.store)
         ids = {r.run_id: r for r in suite.runs()}
         traj = store.trajectories(list(ids))
+        # A run shared with another suite (same settings, same id) keeps the label it was stored
+        # under; name it as this suite does.
+        labels = {i: r.strategy.resolved_label() for i, r in ids.items()}
+        traj["strategy"] = traj["run_id"].map(labels)
         oracle = make_oracle(task, suite.objectives, suite.domain)
         threshold = top_fraction_threshold(oracle, 0.01)
         n, k = len(oracle.domain), int((oracle._values[:, 0] >= threshold).sum())

@@ -259,6 +259,8 @@ def search_rows(seeds: tuple[int, ...] | None = None) -> pd.DataFrame:
     traj = store.trajectories(list(by_id))
     if traj.empty:
         return pd.DataFrame()
+    # a run shared with another suite keeps the label it was stored under: name it as here
+    traj["strategy"] = traj["run_id"].map(lambda i: by_id[i].strategy.resolved_label())
     oracle = make_oracle(load_task("nb201/cifar10"), suite.objectives, suite.domain)
     threshold = top_fraction_threshold(oracle, 0.01)
     batch = {label: b for b, label in NGBOOST_LABELS.items()}
