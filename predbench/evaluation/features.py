@@ -56,7 +56,7 @@ def transfer_sources(
     from predbench.data import list_tasks
 
     known = [info.key for info in list_tasks()] if known is None else list(known)
-    space_tasks = [k for k in known if k.split("/")[0] == task.key.split("/")[0] and k != task.key]
+    space_tasks = [k for k in known if k.split("/")[0] == task.space and k != task.key]
     if tuple(sources) == (TRANSFER_ALL,):
         keys = {k.split("/", 1)[1]: k for k in space_tasks if _covers(k, archs)}
         if not keys:

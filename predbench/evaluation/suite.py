@@ -44,7 +44,9 @@ A feature set joins families with ``+``; ``zcp`` alone means every proxy the tas
 ``transfer[cifar100,ImageNet16-120]`` adds each arch's recorded ``val_accuracy`` on other tasks
 of the same space (``transfer[all]``: every other task that covers the pool) — labels of other
 datasets, never of the suite's own task; the source tasks and their data fingerprints are part of
-the run's identity (:func:`predbench.evaluation.features.transfer_sources`). ``predictors``
+the run's identity (:func:`predbench.evaluation.features.transfer_sources`). On a user's own file
+``transfer[all]`` means every shipped task of its space: name the sources instead when the file
+re-measures one of them. ``predictors``
 may also be a list of names.
 
 A task is a shipped task key or a user's own benchmark file, a table resolved relative to the
@@ -295,6 +297,11 @@ class SuiteValidator(Protocol):
         """Why ``target`` is flagged on ``task`` (degenerate, near-constant), or ``None``."""
 
     def feature_names(self, task: str, feature_set: FeatureSet) -> list[str]: ...
+
+    def transfer_sources(
+        self, task: str, sources: tuple[str, ...], archs: pd.Index
+    ) -> dict[str, str]:
+        """Source name → task key of a ``transfer[...]`` part; ``ValueError`` naming a bad one."""
 
 
 class DataValidator:
@@ -814,7 +821,7 @@ def _check_transfer(
         if not fs.uses_transfer:
             continue
         try:
-            sources = validator.transfer_sources(task, fs.sources or (), archs)  # type: ignore[attr-defined]
+            sources = validator.transfer_sources(task, fs.sources or (), archs)
         except ValueError as err:
             raise SuiteError(
                 suite.source, _feature_key(suite, fs), f"{fs.spec!r} on task {task!r}: {err}"

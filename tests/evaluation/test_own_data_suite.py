@@ -134,3 +134,28 @@ def test_a_suite_on_own_archs_with_computed_proxies(tmp_path):
     computed = build_table(own, "zcp[params,flops]", own.archs, runs["proxy_source"].iloc[0])
     recorded = task.proxies.loc[own.archs, ["params", "flops"]]
     assert np.allclose(computed.to_numpy(), recorded.to_numpy(), rtol=1e-6)
+
+
+def test_transfer_all_on_a_users_file_reads_every_shipped_task_of_its_space(tmp_path):
+    from predbench.evaluation import load_suite
+
+    _own_file(tmp_path)
+    suite = tmp_path / "mixed.toml"
+    text = SUITE.format(file="bench/my_bench.csv").replace(
+        '["graf", "zcp[synflow,jacov]"]', '["graf+transfer[all]", "graf+transfer[cifar100]"]'
+    )
+    suite.write_text(text)
+    _, runs = load_suite(suite)
+    mine = {r.features: r.feature_sources for r in runs if r.task == "nb201/mine"}
+    assert set(eval_json(mine["graf+transfer[all]"])) == {
+        "nb201/cifar10", "nb201/cifar100", "nb201/ImageNet16-120"
+    }  # fmt: skip
+    assert set(eval_json(mine["graf+transfer[cifar100]"])) == {"nb201/cifar100"}
+    shipped = {r.features: r.feature_sources for r in runs if r.task == "nb201/cifar10"}
+    assert "nb201/cifar10" not in eval_json(shipped["graf+transfer[all]"])
+
+
+def eval_json(text: str) -> dict:
+    import json
+
+    return json.loads(text)
