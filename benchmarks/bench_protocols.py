@@ -35,25 +35,19 @@ import argparse
 import json
 import os
 import platform
-import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _env import ROOT
 from rich.progress import Progress
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-_SHARED = ROOT.parent / "shared" / "data"
-if "PREDBENCH_MIRROR" not in os.environ and _SHARED.is_dir():
-    os.environ["PREDBENCH_MIRROR"] = str(_SHARED)
-
-from featurizers import feature_table  # noqa: E402
-from predbench.data import load_tagates_split, load_task  # noqa: E402
-from predbench.evaluation.metrics import kendall_tau, mean_interval  # noqa: E402
-from predbench.evaluation.protocols import (  # noqa: E402
+from featurizers import feature_table
+from predbench.data import load_tagates_split, load_task
+from predbench.evaluation.metrics import kendall_tau, mean_interval
+from predbench.evaluation.protocols import (
     GRAF_REPORTING_SEEDS,
     SUITE_ZERO_PROXIES,
     SUITE_ZERO_PUBLISHED,
@@ -68,8 +62,8 @@ from predbench.evaluation.protocols import (  # noqa: E402
     suite_zero_split,
     tagates_train_subset,
 )
-from predbench.evaluation.splits import parse_pool, pool_of, split  # noqa: E402
-from predbench.predictors import make_predictor, make_published  # noqa: E402
+from predbench.evaluation.splits import parse_pool, pool_of, split
+from predbench.predictors import make_predictor, make_published
 
 #: Published τ per protocol and cell: {model: values in cell order}.
 TAGATES_PUBLISHED = {

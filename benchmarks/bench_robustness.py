@@ -36,25 +36,19 @@ import argparse
 import json
 import os
 import platform
-import sys
 import time
 from pathlib import Path
 
+import _env  # noqa: F401  (project root on the path, mirror default)
 import numpy as np
 import pandas as pd
 from rich.progress import Progress
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-_SHARED = ROOT.parent / "shared" / "data"
-if "PREDBENCH_MIRROR" not in os.environ and _SHARED.is_dir():
-    os.environ["PREDBENCH_MIRROR"] = str(_SHARED)
-
-from predbench.evaluation.features import cached_table, cached_task  # noqa: E402
-from predbench.evaluation.metrics import kendall_tau, mean_interval  # noqa: E402
-from predbench.evaluation.protocols import TUNING_SEEDS, check_disjoint_seeds  # noqa: E402
-from predbench.evaluation.splits import split  # noqa: E402
-from predbench.predictors import make_predictor  # noqa: E402
+from predbench.evaluation.features import cached_table, cached_task
+from predbench.evaluation.metrics import kendall_tau, mean_interval
+from predbench.evaluation.protocols import TUNING_SEEDS, check_disjoint_seeds
+from predbench.evaluation.splits import split
+from predbench.predictors import make_predictor
 
 TASK = "nb201/cifar10"
 POOL = "valid"

@@ -44,18 +44,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _env import ROOT
+from search_stats import median_interval
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-_SHARED = ROOT.parent / "shared" / "data"
-if "PREDBENCH_MIRROR" not in os.environ and _SHARED.is_dir():
-    os.environ["PREDBENCH_MIRROR"] = str(_SHARED)
-
-from search_stats import median_interval  # noqa: E402
-
-from predbench.evaluation.metrics import kendall_tau, mean_interval  # noqa: E402
-from predbench.evaluation.protocols import (  # noqa: E402
+from predbench.evaluation.metrics import kendall_tau, mean_interval
+from predbench.evaluation.protocols import (
     GRAF_REPORTING_SEEDS,
     TUNING_SEEDS,
     check_disjoint_seeds,
